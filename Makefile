@@ -1,0 +1,53 @@
+# parcouncil: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+HOST ?= 127.0.0.1:8000
+# System packages: gettext compiles the translations, pango is WeasyPrint's layout engine,
+# chromium runs the browser tests, fonts-liberation2 carries the Vietnamese-complete serif.
+APT_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2
+APT_TEST := $(APT_RUN) chromium
+
+.PHONY: install system-deps system-deps-test messages run worker test lint check clean-db
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP)
+
+# Installs what is missing (as root, with apt); prints what to install otherwise.
+system-deps:
+	@sh scripts/apt-ensure.sh $(APT_RUN)
+
+system-deps-test:
+	@sh scripts/apt-ensure.sh $(APT_TEST)
+
+messages: install system-deps
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+run: install system-deps messages
+	$(BIN)/python manage.py migrate --noinput -v1
+	$(BIN)/python manage.py seed_demo
+	@echo "parcouncil: http://$(HOST)/ (demo logins in README.md); Ctrl-C stops the server and the worker."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/python manage.py qcluster & \
+	  $(BIN)/python manage.py runserver $(HOST)
+
+worker: install
+	$(BIN)/python manage.py qcluster
+
+test: install system-deps-test messages
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean-db:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,0 +1,53 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models import Program
+from appraisal.models.choices import Level, OrganisationKind
+from workflow.states import SubmissionState
+
+
+class FrameworkUploadForm(forms.Form):
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.none(), label=_("Chương trình đánh giá")
+    )
+    file = forms.FileField(
+        label=_("Tệp bộ chỉ số (YAML hoặc XLSX)"),
+        help_text=_("Tệp được kiểm tra toàn bộ; nếu có lỗi, không có gì được ghi."),
+    )
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.FRAMEWORK_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (tối đa %(limit)s).") % {"limit": filesizeformat(limit)}
+            )
+        name = upload.name.lower()
+        if not name.endswith((".yaml", ".yml", ".xlsx")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .yaml, .yml hoặc .xlsx."))
+        return upload
+
+
+class SubmissionFilterForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Cấp"), required=False, choices=[("", _("Tất cả các cấp")), *Level.choices]
+    )
+    state = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả trạng thái")), *SubmissionState.choices],
+    )
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo mã hoặc tên"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Loại"), required=False, choices=[("", _("Tất cả")), *OrganisationKind.choices]
+    )
+    current = forms.BooleanField(label=_("Chỉ đơn vị đang tồn tại"), required=False)

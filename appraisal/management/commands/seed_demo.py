@@ -1,0 +1,106 @@
+"""Build the demo through the same services the UI uses. Idempotent."""
+
+import datetime
+import time
+
+import yaml
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from appraisal.framework_files import read_yaml
+from appraisal.models import Campaign, Framework, Organisation
+from appraisal.services.accounts import user_ensure
+from appraisal.services.campaigns import (
+    campaign_add_units,
+    campaign_create,
+    campaign_open_self_assessment,
+    campaign_set_deadline,
+)
+from appraisal.services.frameworks import framework_import, framework_lock
+from appraisal.services.programs import program_ensure
+from appraisal.services.roles import role_grant
+from appraisal.services.units import units_load
+from workflow.states import CampaignState
+
+
+class Command(BaseCommand):
+    help = "Load the demo: units, sample frameworks, the 2026 campaign and one user per role."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+
+    def handle(self, *args, force: bool, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG is off: the demo has public passwords. Use --force to seed anyway.")
+        started = time.monotonic()
+        data_dir = settings.PARCOUNCIL_DATA_DIR
+        demo = yaml.safe_load((data_dir / "demo.yaml").read_text(encoding="utf-8"))
+        with transaction.atomic():
+            units = units_load(data=(data_dir / "units.csv").read_bytes())
+            orgs = {org.code: org for org in Organisation.objects.all()}
+            spec = demo["program"]
+            program = program_ensure(
+                code=spec["code"], name_vi=spec["name_vi"], name_en=spec["name_en"], owner=orgs[spec["owner"]], actor=None
+            )
+            frameworks = [self._framework(data_dir / "frameworks" / name, program) for name in demo["frameworks"]]
+            campaign = self._campaign(demo["campaign"], program, frameworks)
+            users = self._users(demo, program, orgs)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready in {time.monotonic() - started:.1f} s: {len(orgs)} organisations "
+                f"({units.created} new), {len(frameworks)} frameworks, campaign {campaign.year} "
+                f"with {campaign.submissions.count()} submissions, {users} users "
+                f"(password: {demo['password']})."
+            )
+        )
+
+    def _framework(self, path, program) -> Framework:
+        spec, problems = read_yaml(path.read_bytes())
+        if problems:
+            raise CommandError("\n".join(f"{path.name}: {problem}" for problem in problems))
+        framework = Framework.objects.filter(code=spec.code).first()
+        if framework is None:
+            framework = framework_import(spec=spec, actor=None, program=program)
+        if not framework.is_locked:
+            framework = framework_lock(framework=framework, actor=None)
+        return framework
+
+    def _campaign(self, spec: dict, program, frameworks: list[Framework]) -> Campaign:
+        campaign = Campaign.objects.filter(program=program, year=spec["year"]).first()
+        if campaign is None:
+            campaign = campaign_create(
+                program=program,
+                year=spec["year"],
+                name_vi=spec["name_vi"],
+                name_en=spec["name_en"],
+                frameworks=frameworks,
+                actor=None,
+            )
+        for stage, (starts_on, due_on) in spec["deadlines"].items():
+            campaign_set_deadline(campaign=campaign, stage=stage, starts_on=starts_on, due_on=due_on, actor=None)
+        year_end = datetime.date(spec["year"], 12, 31)
+        in_scope = [
+            org
+            for org in Organisation.objects.filter(kind__in=spec["levels"], assessed=True)
+            if org.is_valid_on(year_end)
+        ]
+        campaign_add_units(campaign=campaign, units=in_scope, actor=None)
+        if campaign.state == CampaignState.DRAFT:
+            campaign = campaign_open_self_assessment(campaign=campaign, actor=None)
+        return campaign
+
+    def _users(self, demo: dict, program, orgs: dict) -> int:
+        password_hash = make_password(demo["password"])
+        for person in demo["users"]:
+            user = user_ensure(
+                username=person["username"],
+                full_name=person["name"],
+                email=f"{person['username']}@demo.parcouncil.invalid",
+                password_hash=password_hash,
+                is_superuser=person.get("superuser", False),
+            )
+            for role, org_code in person.get("roles", []):
+                role_grant(user=user, program=program, role=role, organisation=orgs[str(org_code)], actor=None)
+        return len(demo["users"])

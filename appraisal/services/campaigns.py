@@ -1,0 +1,162 @@
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from appraisal import permissions
+from appraisal.models import (
+    Campaign,
+    CampaignFramework,
+    Framework,
+    FrameworkNode,
+    Organisation,
+    Program,
+    ScoreItem,
+    StageDeadline,
+    Submission,
+)
+from appraisal.models.choices import ScoringMethod
+from workflow.states import CampaignState
+
+
+def _check_secretariat(actor: AbstractBaseUser | None, program_id: int) -> None:
+    if actor is not None and not permissions.is_secretariat(actor, program_id):
+        raise PermissionDenied(_("Chỉ cơ quan thường trực của chương trình mới được làm việc này."))
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    program: Program,
+    year: int,
+    name_vi: str,
+    name_en: str = "",
+    frameworks: Iterable[Framework],
+    actor: AbstractBaseUser | None,
+) -> Campaign:
+    _check_secretariat(actor, program.pk)
+    if Campaign.objects.filter(program=program, year=year).exists():
+        raise ValidationError(
+            _("Chương trình này đã có đợt đánh giá năm %(year)s.") % {"year": year}
+        )
+    campaign = Campaign.objects.create(program=program, year=year, name_vi=name_vi, name_en=name_en)
+    for framework in frameworks:
+        campaign_set_framework(campaign=campaign, framework=framework, actor=actor)
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_framework(
+    *, campaign: Campaign, framework: Framework, actor: AbstractBaseUser | None
+) -> None:
+    _check_secretariat(actor, campaign.program_id)
+    if framework.program_id != campaign.program_id:
+        raise ValidationError(_("Bộ chỉ số không thuộc chương trình của đợt đánh giá."))
+    if not framework.is_locked:
+        raise ValidationError(_("Chỉ dùng được bộ chỉ số đã khóa."))
+    if campaign.submissions.filter(level=framework.level).exists():
+        raise ValidationError(_("Đã có hồ sơ ở cấp này: không thể đổi bộ chỉ số."))
+    CampaignFramework.objects.update_or_create(
+        campaign=campaign, level=framework.level, defaults={"framework": framework}
+    )
+
+
+@transaction.atomic
+def campaign_set_deadline(
+    *,
+    campaign: Campaign,
+    stage: str,
+    starts_on: datetime.date,
+    due_on: datetime.date,
+    actor: AbstractBaseUser | None,
+) -> StageDeadline:
+    _check_secretariat(actor, campaign.program_id)
+    if starts_on > due_on:
+        raise ValidationError(_("Ngày bắt đầu phải trước hạn chót."))
+    deadline, _created = StageDeadline.objects.update_or_create(
+        campaign=campaign, stage=stage, defaults={"starts_on": starts_on, "due_on": due_on}
+    )
+    return deadline
+
+
+@transaction.atomic
+def campaign_add_units(
+    *, campaign: Campaign, units: Iterable[Organisation], actor: AbstractBaseUser | None
+) -> int:
+    """Bring units into scope: one submission each, with a score item per scored node."""
+    _check_secretariat(actor, campaign.program_id)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.state not in (CampaignState.DRAFT, CampaignState.SELF_ASSESSMENT):
+        raise ValidationError(
+            _("Chỉ thêm đơn vị khi đợt đánh giá đang chuẩn bị hoặc đang tự đánh giá.")
+        )
+    frameworks = {cf.level: cf.framework for cf in campaign.frameworks.select_related("framework")}
+    year_end = datetime.date(campaign.year, 12, 31)
+    already = set(campaign.submissions.values_list("unit_id", flat=True))
+    new_units = [unit for unit in units if unit.pk not in already]
+    for unit in new_units:
+        if not unit.assessed:
+            raise ValidationError(_("%(unit)s không thuộc diện đánh giá.") % {"unit": unit.name_vi})
+        if not unit.is_valid_on(year_end):
+            raise ValidationError(
+                _("%(unit)s không còn tồn tại vào cuối năm %(year)s.")
+                % {"unit": unit.name_vi, "year": campaign.year}
+            )
+        if unit.kind not in frameworks:
+            raise ValidationError(
+                _("Đợt đánh giá chưa có bộ chỉ số cho cấp của %(unit)s.") % {"unit": unit.name_vi}
+            )
+    leaves_by_level = {
+        level: list(
+            FrameworkNode.objects.filter(framework=framework, is_leaf=True).order_by("position")
+        )
+        for level, framework in frameworks.items()
+    }
+    submissions = Submission.objects.bulk_create(
+        [
+            Submission(
+                campaign=campaign, unit=unit, level=unit.kind, framework=frameworks[unit.kind]
+            )
+            for unit in new_units
+        ]
+    )
+    if any(s.pk is None for s in submissions):
+        by_unit = dict(campaign.submissions.values_list("unit_id", "pk"))
+        for submission in submissions:
+            submission.pk = by_unit[submission.unit_id]
+    ScoreItem.objects.bulk_create(
+        [
+            ScoreItem(
+                submission=submission,
+                node=node,
+                position=node.position,
+                max_points=node.max_points,
+                scoring_mode=node.scoring_mode,
+                is_deduction=node.scoring_method == ScoringMethod.DEDUCTION,
+            )
+            for submission in submissions
+            for node in leaves_by_level[submission.level]
+        ],
+        batch_size=2000,
+    )
+    return len(submissions)
+
+
+@transaction.atomic
+def campaign_open_self_assessment(
+    *, campaign: Campaign, actor: AbstractBaseUser | None
+) -> Campaign:
+    _check_secretariat(actor, campaign.program_id)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.state != CampaignState.DRAFT:
+        raise ValidationError(_("Chỉ mở tự đánh giá cho đợt đánh giá đang chuẩn bị."))
+    if not campaign.submissions.exists():
+        raise ValidationError(_("Đợt đánh giá chưa có đơn vị nào."))
+    if not campaign.deadlines.filter(stage="self_assessment").exists():
+        raise ValidationError(_("Cần đặt thời hạn tự đánh giá trước khi mở."))
+    campaign.state = CampaignState.SELF_ASSESSMENT
+    campaign.save(update_fields=["state"])
+    return campaign

@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+from django import template
+from django.forms import BoundField
+from django.utils import formats
+
+register = template.Library()
+
+WIDGET_CLASSES = {
+    "select": "form-select",
+    "checkbox": "form-check-input",
+    "clearablefile": "form-control",
+    "file": "form-control",
+}
+
+
+@register.filter
+def bs(field: BoundField) -> str:
+    """Render a form field's widget with the Bootstrap class its type needs."""
+    css = WIDGET_CLASSES.get(field.widget_type, "form-control")
+    if field.errors:
+        css += " is-invalid"
+    attrs = {"class": css}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def points(value: Decimal | int | None) -> str:
+    """Points as they are written in Vietnamese documents: 0,5 · 1,75 · 10."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(value).normalize()
+    decimals = max(0, -number.as_tuple().exponent)
+    return formats.number_format(number, decimal_pos=decimals, use_l10n=True)

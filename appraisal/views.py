@@ -1,0 +1,205 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisal import permissions, selectors
+from appraisal.exceptions import ProblemsError
+from appraisal.forms import FrameworkUploadForm, OrganisationFilterForm, SubmissionFilterForm
+from appraisal.framework_files import read_file, write_xlsx, write_yaml
+from appraisal.models import (
+    CampaignFramework,
+    Organisation,
+    OrganisationLineage,
+    Program,
+    RoleAssignment,
+)
+from appraisal.services.frameworks import framework_import
+from appraisal.services.frameworks import framework_lock as framework_lock_service
+
+PAGE_SIZE = 100
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roles = (
+        RoleAssignment.objects.filter(user=request.user)
+        .select_related("program", "organisation")
+        .order_by("program__code", "role")
+    )
+    campaigns = selectors.campaigns_with_counts(permissions.visible_campaigns(request.user))[:10]
+    return render(request, "appraisal/home.html", {"roles": roles, "campaigns": campaigns})
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = list(
+        selectors.campaigns_with_counts(permissions.visible_campaigns(request.user)).order_by(
+            "-year", "program__code"
+        )
+    )
+    for campaign in campaigns:
+        campaign.show_counts = permissions.sees_all_units(request.user, campaign.program_id)
+    return render(request, "appraisal/campaign_list.html", {"campaigns": campaigns})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = permissions.get_campaign_for_user(request, pk)
+    submissions = permissions.visible_submissions(request.user, campaign)
+    counts = selectors.state_counts(submissions)
+    form = SubmissionFilterForm(request.GET or None)
+    if form.is_valid():
+        if form.cleaned_data["level"]:
+            submissions = submissions.filter(level=form.cleaned_data["level"])
+        if form.cleaned_data["state"]:
+            submissions = submissions.filter(state=form.cleaned_data["state"])
+    submissions = submissions.select_related("unit").order_by("level", "unit__code")
+    page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
+    frameworks = CampaignFramework.objects.filter(campaign=campaign).select_related("framework")
+    deadlines = campaign.deadlines.all()
+    return render(
+        request,
+        "appraisal/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "frameworks": frameworks,
+            "deadlines": deadlines,
+            "page": page,
+            "counts": counts,
+            "total": sum(counts.values()),
+            "form": form,
+            "sees_all_units": permissions.sees_all_units(request.user, campaign.program_id),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def framework_list(request: HttpRequest) -> HttpResponse:
+    frameworks = permissions.visible_frameworks(request.user).annotate(
+        scored_count=Count("nodes", filter=Q(nodes__is_leaf=True)),
+        domain_count=Count("nodes", filter=Q(nodes__kind="domain")),
+    )
+    return render(
+        request,
+        "appraisal/framework_list.html",
+        {"frameworks": frameworks},
+    )
+
+
+@login_required
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = permissions.get_framework_for_user(request, pk)
+    return render(
+        request,
+        "appraisal/framework_detail.html",
+        {
+            "framework": framework,
+            "tree": selectors.framework_tree(framework),
+            "can_lock": permissions.can_lock_framework(request.user, framework),
+        },
+    )
+
+
+@login_required
+def framework_upload(request: HttpRequest) -> HttpResponse:
+    program_ids = permissions.secretariat_program_ids(request.user)
+    if not program_ids:
+        raise PermissionDenied
+    programs = Program.objects.filter(pk__in=program_ids)
+    problems = []
+    form = FrameworkUploadForm(request.POST or None, request.FILES or None, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        spec, problems = read_file(upload.read(), upload.name)
+        if spec is not None:
+            program = form.cleaned_data["program"]
+            if spec.program != program.code:
+                spec.program = program.code
+            try:
+                framework = framework_import(spec=spec, actor=request.user, program=program)
+            except ProblemsError as exc:
+                problems = exc.problems
+            else:
+                messages.success(
+                    request,
+                    _("Đã nhập bộ chỉ số %(code)s (dự thảo). Kiểm tra lại rồi khóa để sử dụng.")
+                    % {"code": framework.code},
+                )
+                return redirect("framework_detail", pk=framework.pk)
+    return render(
+        request,
+        "appraisal/framework_upload.html",
+        {"form": form, "problems": problems},
+        status=400 if problems or form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def framework_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = permissions.get_framework_for_user(request, pk)
+    permissions.require(permissions.is_secretariat(request.user, framework.program_id))
+    if framework.is_locked:
+        messages.error(request, _("Bộ chỉ số này đã được khóa."))
+    else:
+        framework_lock_service(framework=framework, actor=request.user)
+        messages.success(request, _("Đã khóa bộ chỉ số: từ nay không thể sửa."))
+    return redirect("framework_detail", pk=framework.pk)
+
+
+@login_required
+def framework_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    framework = permissions.get_framework_for_user(request, pk)
+    spec = selectors.framework_to_spec(framework)
+    if fmt == "yaml":
+        body, content_type = write_yaml(spec), "application/yaml; charset=utf-8"
+    elif fmt == "xlsx":
+        body = write_xlsx(spec)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{framework.code}.{fmt}"'
+    return response
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    organisations = Organisation.objects.all()
+    form = OrganisationFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            organisations = organisations.filter(
+                Q(code__icontains=data["q"])
+                | Q(name_vi__icontains=data["q"])
+                | Q(name_en__icontains=data["q"])
+            )
+        if data["kind"]:
+            organisations = organisations.filter(kind=data["kind"])
+        if data["current"]:
+            today = timezone.localdate()
+            organisations = organisations.filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+                Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+            )
+    organisations = organisations.select_related("parent").prefetch_related(
+        Prefetch("predecessor_links", queryset=_links().select_related("predecessor")),
+        Prefetch("successor_links", queryset=_links().select_related("successor")),
+    )
+    page = Paginator(organisations.order_by("kind", "code"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "appraisal/organisation_list.html", {"page": page, "form": form})
+
+
+def _links():
+    return OrganisationLineage.objects.order_by("effective_on", "predecessor__code")

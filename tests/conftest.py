@@ -1,0 +1,162 @@
+"""Shared fixtures: the reference data once per session, personas per test.
+
+Everything is set up through the real services, as the demo and the UI do it.
+"""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from appraisal.framework_files import read_yaml
+from appraisal.models import Framework, Organisation, Program
+from appraisal.services.accounts import user_ensure
+from appraisal.services.campaigns import (
+    campaign_add_units,
+    campaign_create,
+    campaign_open_self_assessment,
+    campaign_set_deadline,
+)
+from appraisal.services.frameworks import framework_import, framework_lock
+from appraisal.services.programs import program_ensure
+from appraisal.services.roles import role_grant
+from appraisal.services.units import units_load
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server browser tests
+
+DATA_DIR = Path(settings.PARCOUNCIL_DATA_DIR)
+PASSWORD = "correct-horse-battery-staple"
+SAMPLE_MINISTRY = DATA_DIR / "frameworks" / "ministry-876-sample.yaml"
+SAMPLE_PROVINCE = DATA_DIR / "frameworks" / "province-876-sample.yaml"
+
+
+def import_sample(path: Path, program: Program, lock: bool = True) -> Framework:
+    spec, problems = read_yaml(path.read_bytes())
+    assert not problems, problems
+    framework = framework_import(spec=spec, actor=None, program=program)
+    return framework_lock(framework=framework, actor=None) if lock else framework
+
+
+def load_reference_data() -> Program:
+    """Units, the national program and both sample frameworks."""
+    units_load(data=(DATA_DIR / "units.csv").read_bytes())
+    program = program_ensure(
+        code="national",
+        name_vi="Chỉ số CCHC quốc gia",
+        name_en="National PAR Index",
+        owner=Organisation.objects.get(code="BNV"),
+        actor=None,
+    )
+    import_sample(SAMPLE_MINISTRY, program)
+    import_sample(SAMPLE_PROVINCE, program)
+    return program
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once for the whole session (tests roll back over it)."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def program(db) -> Program:
+    # A transactional (live server) test empties the tables when it ends: reload then.
+    return Program.objects.filter(code="national").first() or load_reference_data()
+
+
+@pytest.fixture
+def orgs(program) -> dict[str, Organisation]:
+    return {org.code: org for org in Organisation.objects.all()}
+
+
+@pytest.fixture
+def ministry_framework(program) -> Framework:
+    return Framework.objects.get(code="bo-876-mau")
+
+
+@pytest.fixture
+def province_framework(program) -> Framework:
+    return Framework.objects.get(code="tinh-876-mau")
+
+
+def make_user(username: str, *roles: tuple[str, Organisation | None], program: Program, superuser=False):
+    user = user_ensure(
+        username=username,
+        full_name=username.replace(".", " ").title(),
+        email=f"{username}@example.invalid",
+        password=PASSWORD,
+        is_superuser=superuser,
+    )
+    for role, organisation in roles:
+        role_grant(user=user, program=program, role=role, organisation=organisation, actor=None)
+    return user
+
+
+@pytest.fixture
+def personas(db, program, orgs):
+    """The named cast of DOMAIN.md: who is who in the national program."""
+    return {
+        "secretariat": make_user("thuky", ("secretariat", orgs["BNV"]), program=program),
+        "manager": make_user("quanly", ("manager", orgs["BNV"]), program=program),
+        "chair": make_user("chutich", ("council_chair", orgs["BNV"]), program=program),
+        "finance_reviewer": make_user("thamdinh.btc", ("reviewer", orgs["BTC"]), program=program),
+        "bacninh_focal": make_user("bacninh.daumoi", ("focal_point", orgs["T34-bac-ninh"]), program=program),
+        "bacninh_leader": make_user("bacninh.lanhdao", ("leader", orgs["T34-bac-ninh"]), program=program),
+        "hanoi_focal": make_user("hanoi.daumoi", ("focal_point", orgs["01"]), program=program),
+        "outsider": make_user("nguoingoai", program=program),
+        "admin": make_user("quantri", program=program, superuser=True),
+    }
+
+
+def current_units(kinds=("ministry", "province")) -> list[Organisation]:
+    year_end = datetime.date(2026, 12, 31)
+    return [
+        org
+        for org in Organisation.objects.filter(kind__in=kinds, assessed=True).order_by("code")
+        if org.is_valid_on(year_end)
+    ]
+
+
+@pytest.fixture
+def campaign_factory(db, program, ministry_framework, province_framework):
+    def make(year=2026, units=None, open_=True):
+        campaign = campaign_create(
+            program=program,
+            year=year,
+            name_vi=f"Chỉ số CCHC năm {year}",
+            name_en=f"PAR Index {year}",
+            frameworks=[ministry_framework, province_framework],
+            actor=None,
+        )
+        campaign_set_deadline(
+            campaign=campaign,
+            stage="self_assessment",
+            starts_on=datetime.date(year, 11, 2),
+            due_on=datetime.date(year + 1, 1, 15),
+            actor=None,
+        )
+        campaign_add_units(campaign=campaign, units=units if units is not None else current_units(), actor=None)
+        if open_:
+            campaign = campaign_open_self_assessment(campaign=campaign, actor=None)
+        return campaign
+
+    return make
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

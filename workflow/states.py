@@ -1,0 +1,28 @@
+"""The states of the lifecycles (DOMAIN.md §6).
+
+The states are declared here, apart from the models, so that the flow classes of
+`workflow/` and the models of `appraisal/` share one definition.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignState(models.TextChoices):
+    DRAFT = "draft", _("Đang chuẩn bị")
+    SELF_ASSESSMENT = "self_assessment", _("Tự đánh giá")
+    REVIEW = "review", _("Thẩm định của bộ, ngành")
+    COUNCIL = "council", _("Hội đồng thẩm định")
+    PUBLISHED = "published", _("Đã công bố")
+    ARCHIVED = "archived", _("Lưu trữ")
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", _("Đang tự chấm")
+    PENDING_APPROVAL = "pending_approval", _("Chờ lãnh đạo phê duyệt")
+    SUBMITTED = "submitted", _("Đã gửi")
+    UNDER_REVIEW = "under_review", _("Đang thẩm định")
+    REVIEWED = "reviewed", _("Đã thẩm định")
+    IN_COUNCIL = "in_council", _("Hội đồng đang xem xét")
+    APPRAISED = "appraised", _("Hội đồng đã chốt điểm")
+    PUBLISHED = "published", _("Đã công bố")
