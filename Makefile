@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 APT_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2
 APT_TEST := $(APT_RUN) chromium
 
-.PHONY: install system-deps system-deps-test messages run worker test lint check clean-db
+.PHONY: install system-deps system-deps-test messages messages-update run worker test lint check clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ system-deps-test:
 
 messages: install system-deps
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+# After adding strings: extract them into both catalogues, then translate the new entries.
+messages-update: install system-deps
+	$(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=tests --ignore=static --no-obsolete
 
 run: install system-deps messages
 	$(BIN)/python manage.py migrate --noinput -v1

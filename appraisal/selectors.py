@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 
 from appraisal.framework_files import FrameworkSpec, NodeSpec
+from appraisal.framework_files.spec import canonical_params
 from appraisal.models import Campaign, Framework, FrameworkNode
 from appraisal.models.choices import ScoringMode
 from workflow.states import SubmissionState
@@ -81,7 +82,7 @@ def framework_to_spec(framework: Framework) -> FrameworkSpec:
             max_points=node.max_points,
             mode=node.scoring_mode,
             method=node.scoring_method,
-            params=node.method_params,
+            params=canonical_params(node.method_params),
             guidance=node.guidance,
             owner=node.owner.code if node.owner else "",
         )

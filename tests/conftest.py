@@ -146,8 +146,9 @@ def campaign_factory(db, program, ministry_framework, province_framework):
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    # Playwright cannot download its own browser here: use Debian's chromium.
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",

@@ -506,3 +506,23 @@ def validate_tree(spec: FrameworkSpec, problems: list[Problem]) -> None:
         )
     if not spec.nodes:
         problems.append(Problem("", _("Bộ chỉ số chưa có lĩnh vực nào.")))
+
+
+PARAM_ORDER = ("numerator", "denominator", "linear", "bands", "options", "step")
+ITEM_ORDER = ("min_ratio", "points", "label")
+
+
+def canonical_params(params: dict) -> dict:
+    """Parameters in one fixed key order, whatever order the store returns them in.
+
+    PostgreSQL's jsonb sorts object keys its own way; files must not depend on it.
+    """
+
+    def ordered(mapping: dict, order: tuple[str, ...]) -> dict:
+        return {key: mapping[key] for key in order if key in mapping}
+
+    out = ordered(params, PARAM_ORDER)
+    for key in ("bands", "options"):
+        if key in out:
+            out[key] = [ordered(item, ITEM_ORDER) for item in out[key]]
+    return out

@@ -1,0 +1,52 @@
+"""The demo is built by the real services, is idempotent, and every persona can log in."""
+
+import pytest
+import yaml
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from appraisal.models import Campaign, RoleAssignment, ScoreItem, Submission
+from tests.conftest import DATA_DIR
+
+pytestmark = pytest.mark.django_db
+DEMO = yaml.safe_load((DATA_DIR / "demo.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True  # pytest-django runs tests with DEBUG off; the demo is for DEBUG on
+
+
+def test_seed_demo_builds_the_2026_campaign_and_is_idempotent(program, debug, capsys):
+    call_command("seed_demo")
+    counts = (Campaign.objects.count(), Submission.objects.count(), ScoreItem.objects.count(), RoleAssignment.objects.count())
+    call_command("seed_demo")
+    assert (Campaign.objects.count(), Submission.objects.count(), ScoreItem.objects.count(), RoleAssignment.objects.count()) == counts
+    campaign = Campaign.objects.get(year=2026)
+    assert campaign.state == "self_assessment"
+    assert campaign.submissions.filter(level="province").count() == 34
+    assert campaign.submissions.filter(level="ministry").count() == 14
+    assert campaign.deadlines.count() == 4
+    assert "Demo ready" in capsys.readouterr().out
+
+
+def test_every_demo_persona_logs_in_and_sees_their_pages(client, program, debug):
+    call_command("seed_demo")
+    campaign = Campaign.objects.get(year=2026)
+    for person in DEMO["users"]:
+        assert client.login(username=person["username"], password=DEMO["password"]), person["username"]
+        for url in (reverse("home"), reverse("campaign_list"), reverse("campaign_detail", args=[campaign.pk]), reverse("framework_list")):
+            assert client.get(url).status_code == 200, (person["username"], url)
+        client.logout()
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles == {"secretariat", "manager", "council_chair", "council_member", "coordinator", "reviewer", "focal_point", "leader"}
+    assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_seed_demo_refuses_with_debug_off(settings, program):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert not Campaign.objects.exists()
