@@ -82,7 +82,9 @@ def province_framework(program) -> Framework:
     return Framework.objects.get(code="tinh-876-mau")
 
 
-def make_user(username: str, *roles: tuple[str, Organisation | None], program: Program, superuser=False):
+def make_user(
+    username: str, *roles: tuple[str, Organisation | None], program: Program, superuser=False
+):
     user = user_ensure(
         username=username,
         full_name=username.replace(".", " ").title(),
@@ -103,8 +105,12 @@ def personas(db, program, orgs):
         "manager": make_user("quanly", ("manager", orgs["BNV"]), program=program),
         "chair": make_user("chutich", ("council_chair", orgs["BNV"]), program=program),
         "finance_reviewer": make_user("thamdinh.btc", ("reviewer", orgs["BTC"]), program=program),
-        "bacninh_focal": make_user("bacninh.daumoi", ("focal_point", orgs["T34-bac-ninh"]), program=program),
-        "bacninh_leader": make_user("bacninh.lanhdao", ("leader", orgs["T34-bac-ninh"]), program=program),
+        "bacninh_focal": make_user(
+            "bacninh.daumoi", ("focal_point", orgs["T34-bac-ninh"]), program=program
+        ),
+        "bacninh_leader": make_user(
+            "bacninh.lanhdao", ("leader", orgs["T34-bac-ninh"]), program=program
+        ),
         "hanoi_focal": make_user("hanoi.daumoi", ("focal_point", orgs["01"]), program=program),
         "outsider": make_user("nguoingoai", program=program),
         "admin": make_user("quantri", program=program, superuser=True),
@@ -138,7 +144,9 @@ def campaign_factory(db, program, ministry_framework, province_framework):
             due_on=datetime.date(year + 1, 1, 15),
             actor=None,
         )
-        campaign_add_units(campaign=campaign, units=units if units is not None else current_units(), actor=None)
+        campaign_add_units(
+            campaign=campaign, units=units if units is not None else current_units(), actor=None
+        )
         if open_:
             campaign = campaign_open_self_assessment(campaign=campaign, actor=None)
         return campaign

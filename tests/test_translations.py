@@ -10,7 +10,16 @@ import pytest
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ["appraisal", "config", "workflow", "documents", "notifications", "templates", "locale", "manage.py"]
+SOURCES = [
+    "appraisal",
+    "config",
+    "workflow",
+    "documents",
+    "notifications",
+    "templates",
+    "locale",
+    "manage.py",
+]
 
 
 def catalogue(path: Path) -> dict[str, list[str]]:
@@ -35,7 +44,9 @@ def catalogue(path: Path) -> dict[str, list[str]]:
 def test_every_message_is_translated(language):
     entries = catalogue(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
     assert len(entries) > 250
-    untranslated = [msgid for msgid, forms in entries.items() if not all(forms) or "<fuzzy>" in forms]
+    untranslated = [
+        msgid for msgid, forms in entries.items() if not all(forms) or "<fuzzy>" in forms
+    ]
     assert untranslated == []
 
 
@@ -43,14 +54,20 @@ def test_the_catalogues_cover_every_string_in_the_code(tmp_path):
     for name in SOURCES:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+            shutil.copytree(
+                source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo")
+            )
         else:
             shutil.copy(source, tmp_path / name)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete", "-v0"],
         cwd=tmp_path,
         check=True,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(tmp_path)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONPATH": str(tmp_path),
+        },
     )
     fresh = set(catalogue(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     committed = set(catalogue(ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"))
@@ -61,7 +78,9 @@ def test_the_catalogues_cover_every_string_in_the_code(tmp_path):
 def test_the_language_switch_shows_english(client, personas, campaign_factory):
     campaign = campaign_factory()
     client.force_login(personas["secretariat"])
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("campaign_list")})
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("campaign_list")}
+    )
     assert response.status_code == 302
     body = client.get(reverse("campaign_detail", args=[campaign.pk])).content.decode()
     assert 'lang="en"' in body

@@ -141,7 +141,9 @@ class ScoreItem(models.Model):
     is_deduction = models.BooleanField(default=False)
     applicable = models.BooleanField(_("áp dụng"), default=True)
     self_score = models.DecimalField(_("điểm tự đánh giá"), null=True, blank=True, **POINTS)
-    review_score = models.DecimalField(_("điểm đề xuất sau thẩm định"), null=True, blank=True, **POINTS)
+    review_score = models.DecimalField(
+        _("điểm đề xuất sau thẩm định"), null=True, blank=True, **POINTS
+    )
     final_score = models.DecimalField(_("điểm Hội đồng chốt"), null=True, blank=True, **POINTS)
     explanation = models.TextField(_("giải trình"), blank=True)
     version = models.PositiveIntegerField(default=0)

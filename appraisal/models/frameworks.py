@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from appraisal.models.choices import (
 from appraisal.models.organisations import BilingualNameMixin, Organisation, Program
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
+LOCKED_MESSAGE = _("Bộ chỉ số đã khóa: không thể sửa hoặc xóa.")
 
 
 class Framework(BilingualNameMixin):
@@ -63,6 +65,22 @@ class Framework(BilingualNameMixin):
     @property
     def is_locked(self) -> bool:
         return self.status == FrameworkStatus.LOCKED
+
+    def _refuse_if_stored_locked(self) -> None:
+        stored = Framework.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored == FrameworkStatus.LOCKED:
+            raise ValidationError(LOCKED_MESSAGE)
+
+    def save(self, *args, **kwargs) -> None:
+        # A locked framework is immutable: the years that used it must stay reproducible.
+        # (On PostgreSQL a trigger holds the same rule for any SQL.)
+        if self.pk:
+            self._refuse_if_stored_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_stored_locked()
+        return super().delete(*args, **kwargs)
 
 
 class FrameworkNode(BilingualNameMixin):
@@ -117,6 +135,18 @@ class FrameworkNode(BilingualNameMixin):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name}"
+
+    def _refuse_if_framework_locked(self) -> None:
+        if Framework.objects.filter(pk=self.framework_id, status=FrameworkStatus.LOCKED).exists():
+            raise ValidationError(LOCKED_MESSAGE)
+
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_if_framework_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_framework_locked()
+        return super().delete(*args, **kwargs)
 
     @property
     def is_deduction(self) -> bool:

@@ -28,14 +28,21 @@ def test_the_2026_scope_is_the_post_2025_ministries_and_the_34_provinces(campaig
 
 def test_score_items_copy_the_node_limits(campaign_factory):
     campaign = campaign_factory()
-    item = ScoreItem.objects.filter(submission__campaign=campaign, is_deduction=True).select_related("node").first()
+    item = (
+        ScoreItem.objects.filter(submission__campaign=campaign, is_deduction=True)
+        .select_related("node")
+        .first()
+    )
     assert item.node.scoring_method == "deduction" and item.max_points == Decimal(1)
     assert ScoreItem.objects.filter(submission__campaign=campaign, scoring_mode="survey").exists()
 
 
 def test_adding_units_twice_adds_nothing(campaign_factory, orgs):
     campaign = campaign_factory(units=[orgs["BTP"], orgs["01"]])
-    assert campaign_add_units(campaign=campaign, units=[orgs["BTP"], orgs["T34-ca-mau"]], actor=None) == 1
+    assert (
+        campaign_add_units(campaign=campaign, units=[orgs["BTP"], orgs["T34-ca-mau"]], actor=None)
+        == 1
+    )
     assert campaign.submissions.count() == 3
 
 
@@ -51,19 +58,27 @@ def test_a_unit_gone_before_the_year_ends_is_refused(campaign_factory, orgs):
 def test_only_locked_frameworks_of_the_same_program(program, province_framework, tmp_path):
     from tests.conftest import SAMPLE_PROVINCE
 
-    text = SAMPLE_PROVINCE.read_text(encoding="utf-8").replace("code: tinh-876-mau", "code: tinh-du-thao")
+    text = SAMPLE_PROVINCE.read_text(encoding="utf-8").replace(
+        "code: tinh-876-mau", "code: tinh-du-thao"
+    )
     path = tmp_path / "draft.yaml"
     path.write_text(text, encoding="utf-8")
     draft = import_sample(path, program, lock=False)
-    campaign = campaign_create(program=program, year=2030, name_vi="Năm 2030", frameworks=[], actor=None)
+    campaign = campaign_create(
+        program=program, year=2030, name_vi="Năm 2030", frameworks=[], actor=None
+    )
     with pytest.raises(ValidationError, match="đã khóa"):
         campaign_set_framework(campaign=campaign, framework=draft, actor=None)
 
 
 def test_only_the_secretariat_creates_campaigns(program, personas):
     with pytest.raises(PermissionDenied):
-        campaign_create(program=program, year=2031, name_vi="x", frameworks=[], actor=personas["bacninh_focal"])
-    campaign = campaign_create(program=program, year=2031, name_vi="x", frameworks=[], actor=personas["secretariat"])
+        campaign_create(
+            program=program, year=2031, name_vi="x", frameworks=[], actor=personas["bacninh_focal"]
+        )
+    campaign = campaign_create(
+        program=program, year=2031, name_vi="x", frameworks=[], actor=personas["secretariat"]
+    )
     assert Campaign.objects.filter(pk=campaign.pk).exists()
 
 
@@ -72,17 +87,26 @@ def test_database_holds_the_score_range(campaign_factory, orgs):
     items = ScoreItem.objects.filter(submission__campaign=campaign)
     ordinary = items.filter(is_deduction=False).first()
     deduction = items.filter(is_deduction=True).first()
-    for item, value in ((ordinary, ordinary.max_points + Decimal("0.25")), (ordinary, Decimal("-0.25")), (deduction, Decimal("0.25")), (deduction, Decimal("-1.25"))):
+    for item, value in (
+        (ordinary, ordinary.max_points + Decimal("0.25")),
+        (ordinary, Decimal("-0.25")),
+        (deduction, Decimal("0.25")),
+        (deduction, Decimal("-1.25")),
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             ScoreItem.objects.filter(pk=item.pk).update(self_score=value)
-    ScoreItem.objects.filter(pk=deduction.pk).update(self_score=Decimal("-1"), final_score=Decimal("-0.5"))
+    ScoreItem.objects.filter(pk=deduction.pk).update(
+        self_score=Decimal("-1"), final_score=Decimal("-0.5")
+    )
     ScoreItem.objects.filter(pk=ordinary.pk).update(self_score=ordinary.max_points)
 
 
 def test_one_submission_per_unit_and_campaign(campaign_factory, orgs, ministry_framework):
     campaign = campaign_factory(units=[orgs["BTP"]])
     with pytest.raises(IntegrityError), transaction.atomic():
-        Submission.objects.create(campaign=campaign, unit=orgs["BTP"], level="ministry", framework=ministry_framework)
+        Submission.objects.create(
+            campaign=campaign, unit=orgs["BTP"], level="ministry", framework=ministry_framework
+        )
 
 
 def test_a_year_has_one_campaign_per_program(program):
@@ -97,5 +121,9 @@ def test_deadline_dates_must_be_ordered(campaign_factory, orgs):
     campaign = campaign_factory(units=[orgs["BTP"]])
     with pytest.raises(ValidationError):
         campaign_set_deadline(
-            campaign=campaign, stage="review", starts_on=datetime.date(2027, 3, 1), due_on=datetime.date(2027, 2, 1), actor=None
+            campaign=campaign,
+            stage="review",
+            starts_on=datetime.date(2027, 3, 1),
+            due_on=datetime.date(2027, 2, 1),
+            actor=None,
         )

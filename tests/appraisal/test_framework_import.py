@@ -22,13 +22,17 @@ pytestmark = pytest.mark.django_db
         ("tinh-876-mau", 8, 37, 88, Decimal("32"), Decimal("68")),
     ],
 )
-def test_sample_frameworks_have_the_shape_of_876(program, code, domains, criteria, subs, survey, appraised):
+def test_sample_frameworks_have_the_shape_of_876(
+    program, code, domains, criteria, subs, survey, appraised
+):
     framework = Framework.objects.get(code=code)
     nodes = FrameworkNode.objects.filter(framework=framework)
     assert nodes.filter(kind=NodeKind.DOMAIN).count() == domains
     assert nodes.filter(kind=NodeKind.CRITERION).count() == criteria
     assert nodes.filter(kind=NodeKind.SUB_CRITERION).count() == subs
-    survey_sum = sum(n.max_points for n in nodes.filter(is_leaf=True, scoring_mode=ScoringMode.SURVEY))
+    survey_sum = sum(
+        n.max_points for n in nodes.filter(is_leaf=True, scoring_mode=ScoringMode.SURVEY)
+    )
     assert survey_sum == survey == framework.survey_points
     assert framework.appraised_points == appraised
     assert framework.total_points == Decimal(100)
@@ -45,12 +49,21 @@ def test_the_shipped_yaml_is_what_export_writes(program, path):
 
 
 def test_export_import_export_yaml_is_identical(program, tmp_path, capsys):
-    call_command("export_framework", "tinh-876-mau", "--format", "yaml", "--output", str(tmp_path / "a.yaml"))
+    call_command(
+        "export_framework", "tinh-876-mau", "--format", "yaml", "--output", str(tmp_path / "a.yaml")
+    )
     first = (tmp_path / "a.yaml").read_text(encoding="utf-8")
     renamed = first.replace("code: tinh-876-mau", "code: tinh-876-ban-sao")
     (tmp_path / "b.yaml").write_text(renamed, encoding="utf-8")
     call_command("import_framework", str(tmp_path / "b.yaml"))
-    call_command("export_framework", "tinh-876-ban-sao", "--format", "yaml", "--output", str(tmp_path / "c.yaml"))
+    call_command(
+        "export_framework",
+        "tinh-876-ban-sao",
+        "--format",
+        "yaml",
+        "--output",
+        str(tmp_path / "c.yaml"),
+    )
     assert (tmp_path / "c.yaml").read_text(encoding="utf-8") == renamed
 
 
@@ -65,7 +78,9 @@ def test_export_import_export_xlsx_keeps_every_value(program, tmp_path):
     again.code = original.code
     assert write_yaml(again) == write_yaml(framework_to_spec(original))
     # and the second workbook carries the same cells as the first
-    assert _cells(write_xlsx(framework_to_spec(copy))) == _cells(data).replace(original.code, copy.code)
+    assert _cells(write_xlsx(framework_to_spec(copy))) == _cells(data).replace(
+        original.code, copy.code
+    )
 
 
 def _cells(data: bytes) -> str:
@@ -89,7 +104,9 @@ def test_import_framework_command_creates_a_draft(program, tmp_path, capsys):
 
 
 def test_import_framework_check_writes_nothing(program, tmp_path, capsys):
-    text = SAMPLE_MINISTRY.read_text(encoding="utf-8").replace("code: bo-876-mau", "code: bo-kiem-tra")
+    text = SAMPLE_MINISTRY.read_text(encoding="utf-8").replace(
+        "code: bo-876-mau", "code: bo-kiem-tra"
+    )
     path = tmp_path / "x.yaml"
     path.write_text(text, encoding="utf-8")
     call_command("import_framework", str(path), "--check")

@@ -78,7 +78,9 @@ def test_the_good_file_is_valid():
 def test_duplicate_code_names_both_lines():
     text = HEADER + GOOD_NODES.replace("code: 1.1.2", "code: 1.1.1")
     problems = problems_of(text)
-    assert any("1.1.1" in p and "trùng" in p and "dòng 30" in p and "dòng 21" in p for p in problems), problems
+    assert any(
+        "1.1.1" in p and "trùng" in p and "dòng 30" in p and "dòng 21" in p for p in problems
+    ), problems
 
 
 def test_orphan_code_under_the_wrong_parent():
@@ -103,16 +105,27 @@ def test_survey_plus_appraised_must_equal_total():
 @pytest.mark.parametrize(
     ("bad", "expected"),
     [
-        ("- {points: '4', label: Đạt}\n        - {points: '0', label: Không đạt}", "ít nhất hai mức"),
-        ("- {points: '3', label: Đạt}\n        - {points: '0', label: Không đạt}", "cao nhất phải bằng"),
+        (
+            "- {points: '4', label: Đạt}\n        - {points: '0', label: Không đạt}",
+            "ít nhất hai mức",
+        ),
+        (
+            "- {points: '3', label: Đạt}\n        - {points: '0', label: Không đạt}",
+            "cao nhất phải bằng",
+        ),
         ("- {points: '4', label: Đạt}\n        - {points: '4', label: Không đạt}", "bị lặp"),
         ("- {points: '4', label: Đạt}\n        - {points: '-1', label: Không đạt}", "ngoài khoảng"),
-        ("- {points: '4', label: Đạt}\n        - {points: '0.125', label: Không đạt}", "hai chữ số"),
+        (
+            "- {points: '4', label: Đạt}\n        - {points: '0.125', label: Không đạt}",
+            "hai chữ số",
+        ),
     ],
 )
 def test_bad_choice_parameters(bad, expected):
     good = "- {points: '4', label: Đạt}\n        - {points: '0', label: Không đạt}"
-    text = HEADER + GOOD_NODES.replace(good, bad if expected != "ít nhất hai mức" else "- {points: '4', label: Đạt}")
+    text = HEADER + GOOD_NODES.replace(
+        good, bad if expected != "ít nhất hai mức" else "- {points: '4', label: Đạt}"
+    )
     problems = problems_of(text)
     assert any(expected in p and "dòng 21" in p for p in problems), problems
 
@@ -130,7 +143,11 @@ def test_bad_ratio_and_step_parameters():
 
 
 def test_every_problem_is_reported_not_just_the_first():
-    text = (HEADER + GOOD_NODES).replace("code: 1.1.2", "code: 1.1.1").replace("method: choice", "method: guess")
+    text = (
+        (HEADER + GOOD_NODES)
+        .replace("code: 1.1.2", "code: 1.1.1")
+        .replace("method: choice", "method: guess")
+    )
     text = text.replace("mode: survey", "mode: poll")
     problems = problems_of(text)
     assert len(problems) >= 3, problems
@@ -142,12 +159,25 @@ def test_every_problem_is_reported_not_just_the_first():
         (b"framework: [unclosed", "YAML"),
         ("framework:\n  code: x\n".encode("utf-16"), "UTF-8"),
         (b"- just a list", "framework:"),
-        ((HEADER + GOOD_NODES).replace("  version: '1'", "  version: '1'\n  colour: blue").encode(), "colour"),
-        ((HEADER + GOOD_NODES).replace("name_vi: Chọn mức", "name_vi: Chọn mức\n      weight: 2").encode(), "weight"),
+        (
+            (HEADER + GOOD_NODES)
+            .replace("  version: '1'", "  version: '1'\n  colour: blue")
+            .encode(),
+            "colour",
+        ),
+        (
+            (HEADER + GOOD_NODES)
+            .replace("name_vi: Chọn mức", "name_vi: Chọn mức\n      weight: 2")
+            .encode(),
+            "weight",
+        ),
         ((HEADER + GOOD_NODES).replace("level: province", "level: planet").encode(), "planet"),
         ((HEADER + GOOD_NODES).replace("max_points: '10'", "max_points: ten").encode(), "ten"),
         ((HEADER + GOOD_NODES).replace("max_points: '10'", "max_points: .nan").encode(), "nan"),
-        ((HEADER + GOOD_NODES).replace("- code: '1'\n", "- code: '1'\n  code: '2'\n").encode(), "duplicate key"),
+        (
+            (HEADER + GOOD_NODES).replace("- code: '1'\n", "- code: '1'\n  code: '2'\n").encode(),
+            "duplicate key",
+        ),
     ],
 )
 def test_malformed_files(data, expected):
@@ -158,7 +188,12 @@ def test_malformed_files(data, expected):
 
 def test_command_exits_non_zero_names_each_problem_and_writes_nothing(program, tmp_path):
     path = tmp_path / "broken.yaml"
-    path.write_text(HEADER + GOOD_NODES.replace("code: 1.1.2", "code: 1.1.1").replace("max_points: '8'", "max_points: '9'"))
+    path.write_text(
+        HEADER
+        + GOOD_NODES.replace("code: 1.1.2", "code: 1.1.1").replace(
+            "max_points: '8'", "max_points: '9'"
+        )
+    )
     frameworks, nodes = Framework.objects.count(), FrameworkNode.objects.count()
     with pytest.raises(CommandError) as error:
         call_command("import_framework", str(path))
@@ -170,7 +205,11 @@ def test_command_exits_non_zero_names_each_problem_and_writes_nothing(program, t
 
 def test_unknown_owner_and_existing_code_are_refused(program, tmp_path):
     path = tmp_path / "owner.yaml"
-    path.write_text((HEADER + GOOD_NODES).replace("owner: BNV", "owner: BQP").replace("code: thu-nghiem", "code: bo-876-mau"))
+    path.write_text(
+        (HEADER + GOOD_NODES)
+        .replace("owner: BNV", "owner: BQP")
+        .replace("code: thu-nghiem", "code: bo-876-mau")
+    )
     count = FrameworkNode.objects.count()
     with pytest.raises(CommandError) as error:
         call_command("import_framework", str(path))

@@ -13,7 +13,10 @@ HEADER = "code,name_vi,name_en,kind,region,assessed,ranked,valid_from,valid_to,p
 
 def provinces(count: int) -> list[Organisation]:
     """`count` extra provinces, each formed from the one before it (so every row has lineage)."""
-    rows = [f"Z{n:03},Tỉnh thử {n},Test {n},province,DBSH,yes,yes,2025-07-01,,{f'Z{n - 1:03}' if n > 1 else ''}\n" for n in range(1, count + 1)]
+    rows = [
+        f"Z{n:03},Tỉnh thử {n},Test {n},province,DBSH,yes,yes,2025-07-01,,{f'Z{n - 1:03}' if n > 1 else ''}\n"
+        for n in range(1, count + 1)
+    ]
     units_load(data=(HEADER + "".join(rows)).encode())
     return list(Organisation.objects.filter(code__startswith="Z").order_by("code"))
 

@@ -47,7 +47,18 @@ def test_login_page_and_login(client, personas):
     assert response.status_code == 302 and response["Location"] == reverse("home")
 
 
-@pytest.mark.parametrize("persona", ["secretariat", "manager", "chair", "finance_reviewer", "bacninh_focal", "bacninh_leader", "admin"])
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "secretariat",
+        "manager",
+        "chair",
+        "finance_reviewer",
+        "bacninh_focal",
+        "bacninh_leader",
+        "admin",
+    ],
+)
 def test_every_role_reaches_its_pages(client, personas, campaign, persona):
     client.force_login(personas[persona])
     for url in pages(campaign):
@@ -109,7 +120,11 @@ def test_password_change(client, personas):
     client.force_login(personas["bacninh_focal"])
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Một-mật-khẩu-mới-2026", "new_password2": "Một-mật-khẩu-mới-2026"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Một-mật-khẩu-mới-2026",
+            "new_password2": "Một-mật-khẩu-mới-2026",
+        },
     )
     assert response.status_code == 302
     personas["bacninh_focal"].refresh_from_db()

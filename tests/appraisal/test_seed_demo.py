@@ -21,9 +21,19 @@ def debug(settings):
 
 def test_seed_demo_builds_the_2026_campaign_and_is_idempotent(program, debug, capsys):
     call_command("seed_demo")
-    counts = (Campaign.objects.count(), Submission.objects.count(), ScoreItem.objects.count(), RoleAssignment.objects.count())
+    counts = (
+        Campaign.objects.count(),
+        Submission.objects.count(),
+        ScoreItem.objects.count(),
+        RoleAssignment.objects.count(),
+    )
     call_command("seed_demo")
-    assert (Campaign.objects.count(), Submission.objects.count(), ScoreItem.objects.count(), RoleAssignment.objects.count()) == counts
+    assert (
+        Campaign.objects.count(),
+        Submission.objects.count(),
+        ScoreItem.objects.count(),
+        RoleAssignment.objects.count(),
+    ) == counts
     campaign = Campaign.objects.get(year=2026)
     assert campaign.state == "self_assessment"
     assert campaign.submissions.filter(level="province").count() == 34
@@ -36,12 +46,28 @@ def test_every_demo_persona_logs_in_and_sees_their_pages(client, program, debug)
     call_command("seed_demo")
     campaign = Campaign.objects.get(year=2026)
     for person in DEMO["users"]:
-        assert client.login(username=person["username"], password=DEMO["password"]), person["username"]
-        for url in (reverse("home"), reverse("campaign_list"), reverse("campaign_detail", args=[campaign.pk]), reverse("framework_list")):
+        assert client.login(username=person["username"], password=DEMO["password"]), person[
+            "username"
+        ]
+        for url in (
+            reverse("home"),
+            reverse("campaign_list"),
+            reverse("campaign_detail", args=[campaign.pk]),
+            reverse("framework_list"),
+        ):
             assert client.get(url).status_code == 200, (person["username"], url)
         client.logout()
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
-    assert roles == {"secretariat", "manager", "council_chair", "council_member", "coordinator", "reviewer", "focal_point", "leader"}
+    assert roles == {
+        "secretariat",
+        "manager",
+        "council_chair",
+        "council_member",
+        "coordinator",
+        "reviewer",
+        "focal_point",
+        "leader",
+    }
     assert get_user_model().objects.get(username="admin").is_superuser
 
 

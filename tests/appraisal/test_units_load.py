@@ -24,9 +24,18 @@ def test_the_reference_file_is_loaded_with_both_generations(orgs):
 
 
 def test_lineage_of_a_merged_province_and_an_absorbing_ministry(orgs):
-    phu_tho = {link.predecessor.code: link.effective_on for link in orgs["T34-phu-tho"].predecessor_links.all()}
-    assert phu_tho == {"25": datetime.date(2025, 7, 1), "26": datetime.date(2025, 7, 1), "17": datetime.date(2025, 7, 1)}
-    finance = {link.predecessor.code: link.effective_on for link in orgs["BTC"].predecessor_links.all()}
+    phu_tho = {
+        link.predecessor.code: link.effective_on
+        for link in orgs["T34-phu-tho"].predecessor_links.all()
+    }
+    assert phu_tho == {
+        "25": datetime.date(2025, 7, 1),
+        "26": datetime.date(2025, 7, 1),
+        "17": datetime.date(2025, 7, 1),
+    }
+    finance = {
+        link.predecessor.code: link.effective_on for link in orgs["BTC"].predecessor_links.all()
+    }
     assert finance == {"BKHDT": datetime.date(2025, 3, 1)}
     assert [link.successor.code for link in orgs["27"].successor_links.all()] == ["T34-bac-ninh"]
 
@@ -43,7 +52,9 @@ def test_loading_twice_changes_nothing(orgs, capsys):
 
 
 def test_a_changed_row_is_updated(orgs):
-    data = (DATA_DIR / "units.csv").read_bytes().replace("Bộ Y tế".encode(), "Bộ Y tế (mới)".encode())
+    data = (
+        (DATA_DIR / "units.csv").read_bytes().replace("Bộ Y tế".encode(), "Bộ Y tế (mới)".encode())
+    )
     result = units_load(data=data)
     assert (result.created, result.updated) == (0, 1)
     assert Organisation.objects.get(code="BYT").name_vi == "Bộ Y tế (mới)"
@@ -70,7 +81,9 @@ HEADER = "code,name_vi,name_en,kind,region,assessed,ranked,valid_from,valid_to,p
 def test_bad_rows_are_named_and_nothing_is_written(orgs, body, expected):
     with pytest.raises(ProblemsError) as error:
         units_load(data=(HEADER + "BTP,Bộ Tư pháp (sửa),,ministry,,yes,yes,,,\n" + body).encode())
-    assert any(expected in str(p) and "dòng 3" in str(p) for p in error.value.problems), error.value.problems
+    assert any(expected in str(p) and "dòng 3" in str(p) for p in error.value.problems), (
+        error.value.problems
+    )
     assert Organisation.objects.get(code="BTP").name_vi == "Bộ Tư pháp"
     assert not Organisation.objects.filter(code="X1").exists()
 

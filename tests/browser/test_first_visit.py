@@ -15,7 +15,9 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 
 
-def test_login_browse_the_framework_and_switch_language(live_server, page: Page, personas, campaign_factory):
+def test_login_browse_the_framework_and_switch_language(
+    live_server, page: Page, personas, campaign_factory
+):
     campaign_factory()
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
@@ -26,7 +28,9 @@ def test_login_browse_the_framework_and_switch_language(live_server, page: Page,
 
     page.get_by_role("link", name="Bộ chỉ số", exact=True).first.click()
     page.get_by_role("link", name="tinh-876-mau").click()
-    expect(page.get_by_role("cell", name="8. Tác động của cải cách hành chính", exact=False).first).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="8. Tác động của cải cách hành chính", exact=False).first
+    ).to_be_visible()
     expect(page.get_by_text("ĐIỂM SỐ CHỈ MANG TÍNH MINH HỌA")).to_be_visible()
 
     page.get_by_label("Ngôn ngữ").select_option("en")

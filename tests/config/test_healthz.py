@@ -50,7 +50,9 @@ def healthz_with_redis(url: str) -> tuple[int, dict]:
         REDIS_URL=url,
         DATABASE_URL="sqlite:///:memory:",
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     status, body = out.stdout.strip().split("\n", 1)
     return int(status), json.loads(body)
 

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--lock", action="store_true", help="lock the framework after import")
         parser.add_argument("--check", action="store_true", help="validate only, write nothing")
 
-    def handle(self, *args, path: Path, program: str | None, lock: bool, check: bool, **options) -> None:
+    def handle(
+        self, *args, path: Path, program: str | None, lock: bool, check: bool, **options
+    ) -> None:
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -33,7 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, force: bool, **options) -> None:
         if not settings.DEBUG and not force:
-            raise CommandError("DEBUG is off: the demo has public passwords. Use --force to seed anyway.")
+            raise CommandError(
+                "DEBUG is off: the demo has public passwords. Use --force to seed anyway."
+            )
         started = time.monotonic()
         data_dir = settings.PARCOUNCIL_DATA_DIR
         demo = yaml.safe_load((data_dir / "demo.yaml").read_text(encoding="utf-8"))
@@ -42,9 +44,16 @@ class Command(BaseCommand):
             orgs = {org.code: org for org in Organisation.objects.all()}
             spec = demo["program"]
             program = program_ensure(
-                code=spec["code"], name_vi=spec["name_vi"], name_en=spec["name_en"], owner=orgs[spec["owner"]], actor=None
+                code=spec["code"],
+                name_vi=spec["name_vi"],
+                name_en=spec["name_en"],
+                owner=orgs[spec["owner"]],
+                actor=None,
             )
-            frameworks = [self._framework(data_dir / "frameworks" / name, program) for name in demo["frameworks"]]
+            frameworks = [
+                self._framework(data_dir / "frameworks" / name, program)
+                for name in demo["frameworks"]
+            ]
             campaign = self._campaign(demo["campaign"], program, frameworks)
             users = self._users(demo, program, orgs)
         self.stdout.write(
@@ -79,7 +88,9 @@ class Command(BaseCommand):
                 actor=None,
             )
         for stage, (starts_on, due_on) in spec["deadlines"].items():
-            campaign_set_deadline(campaign=campaign, stage=stage, starts_on=starts_on, due_on=due_on, actor=None)
+            campaign_set_deadline(
+                campaign=campaign, stage=stage, starts_on=starts_on, due_on=due_on, actor=None
+            )
         year_end = datetime.date(spec["year"], 12, 31)
         in_scope = [
             org
@@ -102,5 +113,11 @@ class Command(BaseCommand):
                 is_superuser=person.get("superuser", False),
             )
             for role, org_code in person.get("roles", []):
-                role_grant(user=user, program=program, role=role, organisation=orgs[str(org_code)], actor=None)
+                role_grant(
+                    user=user,
+                    program=program,
+                    role=role,
+                    organisation=orgs[str(org_code)],
+                    actor=None,
+                )
         return len(demo["users"])
