@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 
-from appraisal.framework_files.spec import Problem
+from appraisal.problems import Problem
 
 
 class ProblemsError(ValidationError):

@@ -20,6 +20,8 @@ class FrameworkUploadForm(forms.Form):
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs
+        if len(programs) == 1:
+            self.fields["program"].initial = programs[0].pk
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from appraisal.models.choices import Level, NodeKind, ScoringMethod, ScoringMode
+from appraisal.problems import Problem
 
 CODE_RE = re.compile(r"^[1-9][0-9]*(\.[1-9][0-9]*){0,2}$")
 FRAMEWORK_CODE_RE = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
@@ -40,15 +40,6 @@ REQUIRED_FRAMEWORK_FIELDS = (
     "survey_points",
     "appraised_points",
 )
-
-
-@dataclass
-class Problem:
-    where: str
-    message: str | Promise
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else str(self.message)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from appraisal.framework_files.spec import (
     parse_decimal,
     validate_tree,
 )
+from appraisal.problems import decode_utf8
 
 NODE_FIELDS = (
     "code",
@@ -112,15 +113,9 @@ def _read_nodes(
 
 
 def read_yaml(data: bytes) -> tuple[FrameworkSpec | None, list[Problem]]:
-    problems: list[Problem] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                "", _("Tệp không được mã hóa UTF-8 (byte thứ %(pos)s).") % {"pos": exc.start + 1}
-            )
-        ]
+    text, problems = decode_utf8(data)
+    if text is None:
+        return None, problems
     try:
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:

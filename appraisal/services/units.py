@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appraisal.exceptions import ProblemsError
-from appraisal.framework_files import Problem
 from appraisal.models import Organisation, OrganisationLineage
 from appraisal.models.choices import OrganisationKind, Ranked, Region
+from appraisal.problems import Problem, decode_utf8
 
 COLUMNS = [
     "code",
@@ -28,15 +28,9 @@ COLUMNS = [
 ]
 # "08 02" (formed from these, on valid_from) or "BKHDT (from 2025-03-01)" (absorbed on a date)
 PREDECESSOR_RE = re.compile(r"([^\s()]+)(?:\s*\(from (\d{4}-\d{2}-\d{2})\))?")
+# The organisation fields a row sets: every column but the key and the lineage, plus the parent.
 ORG_FIELDS = (
-    "name_vi",
-    "name_en",
-    "kind",
-    "region",
-    "assessed",
-    "ranked",
-    "valid_from",
-    "valid_to",
+    *(column for column in COLUMNS if column not in ("code", "predecessors")),
     "parent_id",
 )
 
@@ -67,15 +61,9 @@ def _date(value: str, where: str, column: str, problems: list[Problem]) -> datet
 
 
 def parse_units_csv(data: bytes) -> tuple[list[dict], list[Problem]]:
-    problems: list[Problem] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [
-            Problem(
-                "", _("Tệp không được mã hóa UTF-8 (byte thứ %(pos)s).") % {"pos": exc.start + 1}
-            )
-        ]
+    text, problems = decode_utf8(data)
+    if text is None:
+        return [], problems
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     unknown = [name for name in header if name not in COLUMNS]
