@@ -5,11 +5,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from appraisal.models import Campaign, Framework, Program, RoleAssignment, Submission
+from appraisal.models import (
+    Campaign,
+    DomainReview,
+    Framework,
+    Program,
+    Query,
+    RoleAssignment,
+    Submission,
+)
 from appraisal.models.choices import Role
 
 # Roles that see every unit of a program (the others see their own organisation's work).
@@ -150,3 +158,146 @@ def get_framework_for_user(request: HttpRequest, pk: int) -> Framework:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+# Lifecycles ---------------------------------------------------------------------------
+#
+# `user` None means the system acting on its own (a consequence of another transition, a
+# scheduled job): only the predicates that say so accept it.
+
+
+def organisation_ids(user: User, program: Program | int) -> set[int]:
+    """Every organisation the user acts for in a program, whatever the role."""
+    program_id = program if isinstance(program, int) else program.pk
+    return {g.organisation_id for g in grants(user) if g.program_id == program_id and g.organisation_id}
+
+
+def has_role_for(user: User, program_id: int, roles: Iterable[str], organisation_id: int) -> bool:
+    wanted = set(roles)
+    return any(
+        g.program_id == program_id and g.role in wanted and g.organisation_id == organisation_id
+        for g in grants(user)
+    )
+
+
+def conflict_of_interest(user: User, submission: Submission) -> bool:
+    """Nobody reviews or appraises their own organisation's submission."""
+    return submission.unit_id in organisation_ids(user, submission.campaign.program_id)
+
+
+def _program_id(submission: Submission) -> int:
+    return submission.campaign.program_id
+
+
+def can_edit_submission(user: User | None, submission: Submission) -> bool:
+    return user is not None and has_role_for(
+        user, _program_id(submission), UNIT_ROLES, submission.unit_id
+    )
+
+
+def is_unit_leader(user: User | None, submission: Submission) -> bool:
+    return user is not None and has_role_for(user, _program_id(submission), {Role.LEADER}, submission.unit_id)
+
+
+def is_program_secretariat(user: User | None, program_id: int) -> bool:
+    return user is not None and is_secretariat(user, program_id)
+
+
+def is_system_or_secretariat(user: User | None, program_id: int) -> bool:
+    return user is None or is_secretariat(user, program_id)
+
+
+def is_council_chair_for(user: User | None, submission: Submission) -> bool:
+    return (
+        user is not None
+        and has_role(user, _program_id(submission), {Role.COUNCIL_CHAIR})
+        and not conflict_of_interest(user, submission)
+    )
+
+
+def is_council_member_for(user: User | None, submission: Submission) -> bool:
+    return (
+        user is not None
+        and has_role(user, _program_id(submission), {Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER})
+        and not conflict_of_interest(user, submission)
+    )
+
+
+REVIEW_PERMISSION = "appraisal.review_domainreview"
+
+
+def can_assign_review(user: User | None, review: DomainReview) -> bool:
+    """The secretariat, or the coordinator of the reviewing ministry when not conflicted."""
+    if user is None:
+        return False
+    submission = review.submission
+    if is_secretariat(user, _program_id(submission)):
+        return True
+    return has_role_for(
+        user, _program_id(submission), {Role.COORDINATOR}, review.organisation_id
+    ) and not conflict_of_interest(user, submission)
+
+
+def reviewer_refusal(assigner: User, reviewer: User, review: DomainReview) -> str | None:
+    """Why `reviewer` may not be put on `review` by `assigner` (None when they may)."""
+    submission = review.submission
+    program_id = _program_id(submission)
+    if not has_role(reviewer, program_id, {Role.REVIEWER}):
+        return "not_reviewer"
+    if conflict_of_interest(reviewer, submission):
+        return "conflict"
+    if not is_secretariat(assigner, program_id) and not has_role_for(
+        reviewer, program_id, {Role.REVIEWER}, review.organisation_id
+    ):
+        return "other_ministry"
+    return None
+
+
+def is_assigned_reviewer(user: User | None, review: DomainReview) -> bool:
+    """The reviewer put on this review (our table), holding the object grant (guardian)."""
+    return (
+        user is not None
+        and review.reviewer_id == user.pk
+        and user.has_perm(REVIEW_PERMISSION, review)
+        and not conflict_of_interest(user, review.submission)
+    )
+
+
+def can_reopen_review(user: User | None, review: DomainReview) -> bool:
+    return user is not None and (
+        is_secretariat(user, _program_id(review.submission)) or is_council_chair_for(user, review.submission)
+    )
+
+
+def can_answer_query(user: User | None, query: Query) -> bool:
+    return can_edit_submission(user, query.review.submission)
+
+
+def can_see_submission(user: User, submission: Submission) -> bool:
+    program_id = _program_id(submission)
+    if is_admin(user) or has_role(
+        user, program_id, {Role.SECRETARIAT, Role.MANAGER, Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER}
+    ):
+        return True
+    if has_role_for(user, program_id, UNIT_ROLES, submission.unit_id):
+        return True
+    # reviewers and coordinators: only submissions with a domain review of theirs
+    return submission.reviews.filter(
+        Q(reviewer_id=user.pk) | Q(organisation_id__in=organisation_ids(user, program_id))
+    ).exists()
+
+
+def sees_internal_notes(user: User, submission: Submission) -> bool:
+    """Reviewers' internal notes: never the unit's people."""
+    return can_see_submission(user, submission) and not has_role_for(
+        user, _program_id(submission), UNIT_ROLES, submission.unit_id
+    )
+
+
+def get_submission_for_user(request: HttpRequest, pk: int) -> Submission:
+    submission = get_object_or_404(
+        Submission.objects.select_related("campaign", "campaign__program", "unit", "framework"), pk=pk
+    )
+    if not can_see_submission(request.user, submission):
+        raise Http404
+    return submission

@@ -16,13 +16,13 @@ from appraisal.services.accounts import user_ensure
 from appraisal.services.campaigns import (
     campaign_add_units,
     campaign_create,
-    campaign_open_self_assessment,
     campaign_set_deadline,
 )
 from appraisal.services.frameworks import framework_import, framework_lock
 from appraisal.services.programs import program_ensure
 from appraisal.services.roles import role_grant
 from appraisal.services.units import units_load
+from workflow.services.campaigns import campaign_open_self_assessment
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server browser tests
 

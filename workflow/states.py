@@ -26,3 +26,17 @@ class SubmissionState(models.TextChoices):
     IN_COUNCIL = "in_council", _("Hội đồng đang xem xét")
     APPRAISED = "appraised", _("Hội đồng đã chốt điểm")
     PUBLISHED = "published", _("Đã công bố")
+
+
+class DomainReviewState(models.TextChoices):
+    PENDING = "pending", _("Chờ phân công")
+    ASSIGNED = "assigned", _("Đã phân công")
+    IN_PROGRESS = "in_progress", _("Đang thẩm định")
+    AWAITING_UNIT = "awaiting_unit", _("Chờ đơn vị giải trình")
+    COMPLETED = "completed", _("Hoàn thành")
+
+
+class QueryState(models.TextChoices):
+    OPEN = "open", _("Chờ đơn vị trả lời")
+    ANSWERED = "answered", _("Đơn vị đã trả lời")
+    CLOSED = "closed", _("Đã đóng")

@@ -7,16 +7,19 @@ from appraisal.models.campaigns import (
 )
 from appraisal.models.frameworks import Framework, FrameworkNode
 from appraisal.models.organisations import Organisation, OrganisationLineage, Program
+from appraisal.models.reviews import DomainReview, Query
 from appraisal.models.roles import RoleAssignment
 
 __all__ = [
     "Campaign",
     "CampaignFramework",
+    "DomainReview",
     "Framework",
     "FrameworkNode",
     "Organisation",
     "OrganisationLineage",
     "Program",
+    "Query",
     "RoleAssignment",
     "ScoreItem",
     "StageDeadline",

@@ -90,6 +90,7 @@ class Submission(models.Model):
         choices=SubmissionState.choices,
         default=SubmissionState.DRAFT,
     )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -135,6 +136,8 @@ class ScoreItem(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="items")
     node = models.ForeignKey(FrameworkNode, on_delete=models.PROTECT, related_name="score_items")
+    # the domain the node belongs to, kept here so that a domain's items are one filter away
+    domain = models.ForeignKey(FrameworkNode, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
     max_points = models.DecimalField(_("điểm tối đa"), **POINTS)
     scoring_mode = models.CharField(_("cách chấm"), max_length=10, choices=ScoringMode.choices)
@@ -164,6 +167,10 @@ class ScoreItem(models.Model):
             models.CheckConstraint(
                 condition=_score_in_range("final_score"), name="final_score_range"
             ),
+        ]
+        indexes = [
+            # the items of one domain of one submission (review pages, completeness checks)
+            models.Index(fields=["submission", "domain", "position"], name="item_domain_idx"),
         ]
 
     def __str__(self) -> str:

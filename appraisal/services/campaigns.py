@@ -109,12 +109,7 @@ def campaign_add_units(
             raise ValidationError(
                 _("Đợt đánh giá chưa có bộ chỉ số cho cấp của %(unit)s.") % {"unit": unit.name_vi}
             )
-    leaves_by_level = {
-        level: list(
-            FrameworkNode.objects.filter(framework=framework, is_leaf=True).order_by("position")
-        )
-        for level, framework in frameworks.items()
-    }
+    leaves_by_level = {level: _leaves_with_domains(framework) for level, framework in frameworks.items()}
     submissions = Submission.objects.bulk_create(
         [
             Submission(
@@ -132,31 +127,28 @@ def campaign_add_units(
             ScoreItem(
                 submission=submission,
                 node=node,
+                domain_id=domain_id,
                 position=node.position,
                 max_points=node.max_points,
                 scoring_mode=node.scoring_mode,
                 is_deduction=node.scoring_method == ScoringMethod.DEDUCTION,
             )
             for submission in submissions
-            for node in leaves_by_level[submission.level]
+            for node, domain_id in leaves_by_level[submission.level]
         ],
         batch_size=2000,
     )
     return len(submissions)
 
 
-@transaction.atomic
-def campaign_open_self_assessment(
-    *, campaign: Campaign, actor: AbstractBaseUser | None
-) -> Campaign:
-    _check_secretariat(actor, campaign.program_id)
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.state != CampaignState.DRAFT:
-        raise ValidationError(_("Chỉ mở tự đánh giá cho đợt đánh giá đang chuẩn bị."))
-    if not campaign.submissions.exists():
-        raise ValidationError(_("Đợt đánh giá chưa có đơn vị nào."))
-    if not campaign.deadlines.filter(stage="self_assessment").exists():
-        raise ValidationError(_("Cần đặt thời hạn tự đánh giá trước khi mở."))
-    campaign.state = CampaignState.SELF_ASSESSMENT
-    campaign.save(update_fields=["state"])
-    return campaign
+def _leaves_with_domains(framework: Framework) -> list[tuple[FrameworkNode, int]]:
+    """The scored nodes of a framework in order, each with the id of its domain."""
+    nodes = list(FrameworkNode.objects.filter(framework=framework).order_by("position"))
+    parent_of = {node.pk: node.parent_id for node in nodes}
+
+    def domain_of(node_id: int) -> int:
+        while parent_of[node_id] is not None:
+            node_id = parent_of[node_id]
+        return node_id
+
+    return [(node, domain_of(node.pk)) for node in nodes if node.is_leaf]

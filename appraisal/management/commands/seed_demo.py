@@ -9,19 +9,20 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from appraisal.demo import play_stories
 from appraisal.framework_files import read_yaml
 from appraisal.models import Campaign, Framework, Organisation
 from appraisal.services.accounts import user_ensure
 from appraisal.services.campaigns import (
     campaign_add_units,
     campaign_create,
-    campaign_open_self_assessment,
     campaign_set_deadline,
 )
 from appraisal.services.frameworks import framework_import, framework_lock
 from appraisal.services.programs import program_ensure
 from appraisal.services.roles import role_grant
 from appraisal.services.units import units_load
+from workflow.services.campaigns import campaign_open_self_assessment
 from workflow.states import CampaignState
 
 
@@ -56,11 +57,12 @@ class Command(BaseCommand):
             ]
             campaign = self._campaign(demo["campaign"], program, frameworks)
             users = self._users(demo, program, orgs)
+            stories = play_stories(campaign, demo.get("stories", {}))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f} s: {len(orgs)} organisations "
                 f"({units.created} new), {len(frameworks)} frameworks, campaign {campaign.year} "
-                f"with {campaign.submissions.count()} submissions, {users} users "
+                f"with {campaign.submissions.count()} submissions ({stories} stories played), {users} users "
                 f"(password: {demo['password']})."
             )
         )

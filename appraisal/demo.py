@@ -1,0 +1,119 @@
+"""The demo's stories: what some units have already done, played through the real services
+by the demo personas, so that every state and timeline in the demo is made by real code."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from appraisal.models import Campaign, DomainReview, ScoreItem, Submission
+from appraisal.models.choices import ScoringMethod, ScoringMode
+from workflow.services.queries import query_raise
+from workflow.services.reviews import review_assign, review_complete, review_start
+from workflow.services.scores import score_propose, score_set_self
+from workflow.services.submissions import (
+    submission_approve,
+    submission_return_to_draft,
+    submission_send_for_approval,
+    submission_start_review,
+)
+from workflow.states import SubmissionState
+
+EXPLANATION = "Đã thực hiện theo kế hoạch; tài liệu kiểm chứng gửi kèm (bản scan văn bản đã ký)."
+
+
+def _user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def _self_value(item: ScoreItem, index: int) -> Decimal:
+    """A plausible self score that the item's method allows."""
+    if item.is_deduction:
+        return Decimal(0) if index % 4 else Decimal("-0.25")
+    if item.node.scoring_method == ScoringMethod.CHOICE:
+        options = [Decimal(o["points"]) for o in item.node.method_params["options"]]
+        return options[0] if index % 5 else options[1]
+    return item.max_points
+
+
+def score_items(submission: Submission, username: str, limit: int | None = None) -> None:
+    actor = _user(username)
+    items = submission.items.filter(scoring_mode=ScoringMode.SELF).select_related("node").order_by("position")
+    for index, item in enumerate(items[:limit] if limit else items):
+        score_set_self(item=item, actor=actor, value=_self_value(item, index), explanation=EXPLANATION)
+
+
+def _prefix(submission: Submission) -> str:
+    return {"01": "hanoi", "T34-bac-ninh": "bacninh", "T34-ho-chi-minh": "hcm", "BTP": "btp", "BYT": "byt"}[
+        submission.unit.code
+    ]
+
+
+def play(submission: Submission, story: str) -> None:
+    prefix = _prefix(submission)
+    focal, leader = f"{prefix}.daumoi", f"{prefix}.lanhdao"
+    if story == "partly_scored":
+        score_items(submission, focal, limit=25)
+        return
+    score_items(submission, focal)
+    submission_send_for_approval(submission=submission, actor=_user(focal))
+    if story == "pending_approval":
+        return
+    if story == "returned":
+        submission_return_to_draft(
+            submission=submission,
+            actor=_user(leader),
+            comment="Đề nghị bổ sung tài liệu kiểm chứng cho lĩnh vực cải cách thủ tục hành chính.",
+        )
+        return
+    submission_approve(submission=submission, actor=_user(leader))
+    if story == "submitted":
+        return
+    submission_start_review(submission=submission, actor=_user("thuky"))
+    _review_story(submission)
+
+
+def _review_story(submission: Submission) -> None:
+    """Justice reviews domain 2 and asks a question; Finance completes domain 6."""
+    reviews = {r.domain.code: r for r in DomainReview.objects.filter(submission=submission).select_related("domain")}
+    for code, coordinator, reviewer in (("2", "dieuphoi.btp", "thamdinh.btp"), ("6", "dieuphoi.btc", "thamdinh.btc")):
+        review = review_assign(review=reviews[code], reviewer=_user(reviewer), actor=_user(coordinator))
+        review_start(review=review, actor=_user(reviewer))
+        items = list(
+            submission.items.filter(domain_id=review.domain_id)
+            .exclude(scoring_mode=ScoringMode.SURVEY)
+            .select_related("node")
+            .order_by("position")
+        )
+        for index, item in enumerate(items):
+            value = item.self_score if item.self_score is not None else item.max_points
+            reason = ""
+            if index == 1 and not item.is_deduction and value > 0:
+                value, reason = Decimal(0), "Chưa có văn bản chứng minh việc ban hành đúng hạn."
+            score_propose(item=item, actor=_user(reviewer), value=value, reason=reason)
+        if code == "2":
+            query_raise(
+                review=review,
+                items=items[1:2],
+                question="Đề nghị cung cấp quyết định ban hành kế hoạch và báo cáo kết quả thực hiện.",
+                due_on=datetime.date(2026, 12, 11),
+                actor=_user(reviewer),
+            )
+        else:
+            review_complete(review=review, actor=_user(reviewer))
+
+
+def play_stories(campaign: Campaign, stories: dict[str, str]) -> int:
+    """Play each story once: a submission that has moved or been scored is left alone."""
+    played = 0
+    for code, story in stories.items():
+        submission = Submission.objects.select_related("unit", "campaign").get(campaign=campaign, unit__code=str(code))
+        untouched = submission.state == SubmissionState.DRAFT and not submission.items.filter(
+            self_score__isnull=False
+        ).exists()
+        if untouched:
+            with transaction.atomic():
+                play(submission, story)
+            played += 1
+    return played

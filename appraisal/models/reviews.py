@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models.campaigns import ScoreItem, Submission
+from appraisal.models.frameworks import FrameworkNode
+from appraisal.models.organisations import Organisation
+from workflow.states import DomainReviewState, QueryState
+
+
+class DomainReview(models.Model):
+    """The review of one domain of one submission by the organisation that owns the domain."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
+    domain = models.ForeignKey(FrameworkNode, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="domain_reviews", verbose_name=_("cơ quan thẩm định")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="domain_reviews",
+        verbose_name=_("chuyên viên thẩm định"),
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=20, choices=DomainReviewState.choices, default=DomainReviewState.PENDING
+    )
+    completion_override = models.TextField(_("lý do hoàn thành khi còn yêu cầu mở"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thẩm định lĩnh vực")
+        verbose_name_plural = _("thẩm định lĩnh vực")
+        ordering = ["submission", "domain__position"]
+        permissions = [("review_domainreview", _("Thẩm định lĩnh vực được phân công"))]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "domain"], name="review_unique_domain"),
+        ]
+        indexes = [
+            # a ministry's queue and a reviewer's list
+            models.Index(fields=["organisation", "state"], name="review_org_state_idx"),
+            models.Index(fields=["reviewer", "state"], name="review_reviewer_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.domain.code}"
+
+
+class Query(models.Model):
+    """A request for explanation or more evidence (yêu cầu giải trình, bổ sung) to the unit."""
+
+    review = models.ForeignKey(DomainReview, on_delete=models.CASCADE, related_name="queries")
+    items = models.ManyToManyField(ScoreItem, related_name="queries", verbose_name=_("tiêu chí"))
+    question = models.TextField(_("nội dung yêu cầu"))
+    due_on = models.DateField(_("hạn trả lời"))
+    state = models.CharField(_("trạng thái"), max_length=20, choices=QueryState.choices, default=QueryState.OPEN)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("trả lời của đơn vị"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(_("chấp nhận giải trình"), null=True, blank=True)
+    close_note = models.TextField(_("ghi chú khi đóng"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu giải trình")
+        verbose_name_plural = _("yêu cầu giải trình")
+        ordering = ["review", "raised_at"]
+        indexes = [models.Index(fields=["review", "state"], name="query_review_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.review} · {self.question[:40]}"

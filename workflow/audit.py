@@ -1,0 +1,139 @@
+"""Writing and verifying the audit trail."""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from workflow.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+# The fields that the hash covers, in a fixed order.
+HASHED_FIELDS = (
+    "seq",
+    "created_at",
+    "kind",
+    "actor_id",
+    "actor_name",
+    "ip",
+    "program_id",
+    "object_type",
+    "object_id",
+    "submission_id",
+    "action",
+    "from_state",
+    "to_state",
+    "field",
+    "old_value",
+    "new_value",
+    "comment",
+    "stage",
+    "internal",
+)
+
+
+def _value(event: AuditEvent, name: str) -> object:
+    value = getattr(event, name)
+    if name == "created_at":
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
+def compute_hash(event: AuditEvent, prev_hash: str) -> str:
+    payload = json.dumps(
+        [prev_hash, *(_value(event, name) for name in HASHED_FIELDS)],
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class AuditContext:
+    """Who acts and from where: passed from the request down to the services."""
+
+    actor: AbstractBaseUser | None
+    ip: str | None = None
+
+
+def audit_record(
+    *,
+    kind: str,
+    actor: AbstractBaseUser | None,
+    obj_type: str,
+    obj_id: int,
+    action: str,
+    ip: str | None = None,
+    program_id: int | None = None,
+    submission_id: int | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    field: str = "",
+    old_value: str = "",
+    new_value: str = "",
+    comment: str = "",
+    stage: str = "",
+    internal: bool = False,
+) -> AuditEvent:
+    """Append one row to the chain. Must run inside the caller's transaction."""
+    assert transaction.get_connection().in_atomic_block, "audit rows are written with their change"
+    head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
+    event = AuditEvent(
+        seq=head.seq + 1,
+        created_at=timezone.now(),
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=actor.get_username() if actor is not None and actor.is_authenticated else "system",
+        ip=ip,
+        program_id=program_id,
+        object_type=obj_type,
+        object_id=obj_id,
+        submission_id=submission_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        field=field,
+        old_value=old_value,
+        new_value=new_value,
+        comment=comment,
+        stage=stage,
+        internal=internal,
+        prev_hash=head.hash,
+    )
+    event.hash = compute_hash(event, head.hash)
+    event.save(force_insert=True)
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass
+class ChainBreak:
+    seq: int
+    event_id: int
+    reason: str
+
+
+def verify_chain(batch_size: int = 2000) -> Iterator[ChainBreak]:
+    """Walk the chain in order and yield the first place where it does not hold."""
+    expected_prev, expected_seq = GENESIS, 1
+    events = AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
+    for event in events:
+        if event.seq != expected_seq:
+            yield ChainBreak(expected_seq, event.pk, f"row {expected_seq} is missing (found {event.seq})")
+            return
+        if event.prev_hash != expected_prev:
+            yield ChainBreak(event.seq, event.pk, "does not follow the previous row (prev_hash differs)")
+            return
+        if compute_hash(event, event.prev_hash) != event.hash:
+            yield ChainBreak(event.seq, event.pk, "its content was altered (hash differs)")
+            return
+        expected_prev, expected_seq = event.hash, expected_seq + 1
+    head = AuditHead.objects.filter(id=1).first()
+    if head is not None and head.seq != expected_seq - 1:
+        yield ChainBreak(expected_seq, 0, f"the chain ends at {expected_seq - 1} but the head says {head.seq}")

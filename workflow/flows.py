@@ -1,0 +1,436 @@
+"""The lifecycles, declared with viewflow.fsm: one flow class per lifecycle.
+
+A flow wraps one object and the context of one call (actor, comment, IP). Its transitions
+declare source, target, conditions and permission; its single `on_success` hook saves the
+object and writes the audit row. Calling a transition does NOT check its permission:
+`workflow.services` does that, always, before calling.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow import fsm, this
+
+from appraisal import permissions
+from appraisal.models import Campaign, DomainReview, Query, ScoreItem, Submission
+from appraisal.models.choices import ScoringMode, Stage
+from workflow.audit import audit_record
+from workflow.models import AuditKind
+from workflow.states import CampaignState, DomainReviewState, QueryState, SubmissionState
+
+S = SubmissionState
+C = CampaignState
+R = DomainReviewState
+Qs = QueryState
+CONDITION = fsm.State.CONDITION
+
+
+class BaseFlow:
+    """What every flow shares: the call context and the save-and-audit hook."""
+
+    object_type = ""
+    state_field = "state"
+
+    def __init__(self, obj, *, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None):
+        self.obj = obj
+        self.actor = actor
+        self.comment = comment
+        self.ip = ip
+
+    def get_state(self) -> str:
+        return getattr(self.obj, self.state_field)
+
+    def set_state(self, value: str) -> None:
+        setattr(self.obj, self.state_field, value)
+
+    def program_id(self) -> int:
+        raise NotImplementedError
+
+    def submission_id(self) -> int | None:
+        return None
+
+    def stage(self) -> str:
+        return ""
+
+    def save_and_audit(self, descriptor, source: str, target: str) -> None:
+        self.obj.save()
+        audit_record(
+            kind=AuditKind.TRANSITION,
+            actor=self.actor,
+            ip=self.ip,
+            program_id=self.program_id(),
+            submission_id=self.submission_id(),
+            obj_type=self.object_type,
+            obj_id=self.obj.pk,
+            action=descriptor._func.__name__,
+            from_state=source,
+            to_state=target if isinstance(target, str) else source,
+            comment=self.comment,
+            stage=self.stage(),
+        )
+
+
+def _deadline_not_passed(campaign: Campaign, stage: str) -> bool:
+    deadline = next((d for d in campaign.deadlines.all() if d.stage == stage), None)
+    return deadline is None or timezone.localdate() <= deadline.due_on
+
+
+# Campaign ------------------------------------------------------------------------------
+
+
+class CampaignFlow(BaseFlow):
+    object_type = "campaign"
+    state = fsm.State(CampaignState, default=C.DRAFT)
+
+    @state.getter()
+    def _get(self) -> str:
+        return self.get_state()
+
+    @state.setter()
+    def _set(self, value: str) -> None:
+        self.set_state(value)
+
+    @state.on_success()
+    def _done(self, descriptor, source, target, **kwargs) -> None:
+        self.save_and_audit(descriptor, source, target)
+
+    def program_id(self) -> int:
+        return self.obj.program_id
+
+    def may_manage(self, user) -> bool:
+        # None: the command line or a scheduled job acting for the secretariat
+        return permissions.is_system_or_secretariat(user, self.obj.program_id)
+
+    def has_units_and_deadline(self) -> CONDITION:
+        ok = self.obj.submissions.exists() and self.obj.deadlines.filter(stage=Stage.SELF_ASSESSMENT).exists()
+        return CONDITION(ok, _("Đợt đánh giá cần có đơn vị và thời hạn tự đánh giá."))
+
+    def all_appraised(self) -> CONDITION:
+        ok = not self.obj.submissions.exclude(state=S.APPRAISED).exists()
+        return CONDITION(ok, _("Còn hồ sơ chưa được Hội đồng chốt điểm."))
+
+    @state.transition(source=C.DRAFT, target=C.SELF_ASSESSMENT, conditions=[this.has_units_and_deadline], permission=this.may_manage)
+    def open_self_assessment(self) -> None:
+        """Units may start scoring."""
+
+    @state.transition(source=C.SELF_ASSESSMENT, target=C.REVIEW, permission=this.may_manage)
+    def start_review(self) -> None:
+        """Line ministries may start reviewing submitted reports."""
+
+    @state.transition(source=C.REVIEW, target=C.COUNCIL, permission=this.may_manage)
+    def start_council(self) -> None:
+        """The appraisal council examines the reviewed submissions."""
+
+    @state.transition(source=C.COUNCIL, target=C.PUBLISHED, conditions=[this.all_appraised], permission=this.may_manage)
+    def publish(self) -> None:
+        """Results are public; nothing changes any more."""
+
+    @state.transition(source=C.PUBLISHED, target=C.ARCHIVED, permission=this.may_manage)
+    def archive(self) -> None:
+        """The year is closed."""
+
+
+# Submission ----------------------------------------------------------------------------
+
+
+class SubmissionFlow(BaseFlow):
+    object_type = "submission"
+    state = fsm.State(SubmissionState, default=S.DRAFT)
+
+    @state.getter()
+    def _get(self) -> str:
+        return self.get_state()
+
+    @state.setter()
+    def _set(self, value: str) -> None:
+        self.set_state(value)
+
+    @state.on_success()
+    def _done(self, descriptor, source, target, **kwargs) -> None:
+        self.save_and_audit(descriptor, source, target)
+
+    def program_id(self) -> int:
+        return self.obj.campaign.program_id
+
+    def submission_id(self) -> int:
+        return self.obj.pk
+
+    def stage(self) -> str:
+        return self.obj.campaign.state
+
+    # permissions
+    def may_edit(self, user) -> bool:
+        return permissions.can_edit_submission(user, self.obj)
+
+    def may_approve(self, user) -> bool:
+        return permissions.is_unit_leader(user, self.obj)
+
+    def may_manage(self, user) -> bool:
+        return permissions.is_program_secretariat(user, self.program_id())
+
+    def may_follow_up(self, user) -> bool:
+        return permissions.is_system_or_secretariat(user, self.program_id())
+
+    def may_chair(self, user) -> bool:
+        return permissions.is_council_chair_for(user, self.obj)
+
+    # conditions
+    def in_self_assessment(self) -> CONDITION:
+        return CONDITION(
+            self.obj.campaign.state == C.SELF_ASSESSMENT, _("Đợt đánh giá không ở giai đoạn tự đánh giá.")
+        )
+
+    def is_complete(self) -> CONDITION:
+        missing = incomplete_items(self.obj)
+        return CONDITION(
+            not missing,
+            _("Còn %(n)s tiêu chí chưa chấm điểm hoặc chưa giải trình khi không có tài liệu kiểm chứng: %(codes)s.")
+            % {"n": len(missing), "codes": ", ".join(missing[:10])},
+        )
+
+    def before_deadline(self) -> CONDITION:
+        return CONDITION(
+            _deadline_not_passed(self.obj.campaign, Stage.SELF_ASSESSMENT),
+            _("Đã quá hạn tự đánh giá: không thể rút hồ sơ."),
+        )
+
+    def has_comment(self) -> CONDITION:
+        return CONDITION(bool(self.comment.strip()), _("Cần nêu lý do."))
+
+    def campaign_allows_review(self) -> CONDITION:
+        # Early reports may be reviewed while other units still self-assess.
+        return CONDITION(
+            self.obj.campaign.state in (C.SELF_ASSESSMENT, C.REVIEW), _("Đợt đánh giá không còn ở giai đoạn thẩm định.")
+        )
+
+    def all_reviews_completed(self) -> CONDITION:
+        reviews = self.obj.reviews.all()
+        ok = reviews.exists() and not reviews.exclude(state=R.COMPLETED).exists()
+        return CONDITION(ok, _("Còn lĩnh vực chưa thẩm định xong."))
+
+    def campaign_in_council(self) -> CONDITION:
+        return CONDITION(self.obj.campaign.state == C.COUNCIL, _("Đợt đánh giá chưa chuyển sang giai đoạn Hội đồng."))
+
+    def all_final(self) -> CONDITION:
+        missing = self.obj.items.filter(applicable=True, final_score__isnull=True).exclude(
+            scoring_mode=ScoringMode.SURVEY
+        )
+        count = missing.count()
+        return CONDITION(count == 0, _("Còn %(n)s tiêu chí chưa có điểm Hội đồng chốt.") % {"n": count})
+
+    def campaign_published(self) -> CONDITION:
+        return CONDITION(self.obj.campaign.state in (C.COUNCIL, C.PUBLISHED), _("Đợt đánh giá chưa được công bố."))
+
+    @state.transition(source=S.DRAFT, target=S.PENDING_APPROVAL, conditions=[this.in_self_assessment, this.is_complete], permission=this.may_edit)
+    def send_for_approval(self) -> None:
+        """The focal point sends the finished self-assessment to the unit's leader."""
+
+    @state.transition(source=S.PENDING_APPROVAL, target=S.SUBMITTED, conditions=[this.in_self_assessment, this.is_complete], permission=this.may_approve)
+    def approve(self) -> None:
+        """The leader approves and submits the report."""
+        self.obj.submitted_at = timezone.now()
+
+    @state.transition(source=S.PENDING_APPROVAL, target=S.DRAFT, conditions=[this.has_comment], permission=this.may_approve)
+    def return_to_draft(self) -> None:
+        """The leader sends the draft back to the focal point."""
+
+    @state.transition(source=S.SUBMITTED, target=S.DRAFT, conditions=[this.in_self_assessment, this.before_deadline], permission=this.may_approve)
+    def withdraw(self) -> None:
+        """The unit takes its report back, before review starts and before the deadline."""
+        self.obj.submitted_at = None
+
+    @state.transition(source=S.SUBMITTED, target=S.DRAFT, conditions=[this.has_comment], permission=this.may_manage)
+    def return_incomplete(self) -> None:
+        """The secretariat returns an incomplete report to the unit."""
+        self.obj.submitted_at = None
+
+    @state.transition(source=S.SUBMITTED, target=S.UNDER_REVIEW, conditions=[this.campaign_allows_review], permission=this.may_manage)
+    def start_review(self) -> None:
+        """The report goes to the line ministries, one domain review per domain."""
+
+    @state.transition(source=S.UNDER_REVIEW, target=S.REVIEWED, conditions=[this.all_reviews_completed], permission=this.may_follow_up)
+    def finish_review(self) -> None:
+        """Every domain review is complete (done by the system after the last one)."""
+
+    @state.transition(source=S.REVIEWED, target=S.IN_COUNCIL, conditions=[this.campaign_in_council], permission=this.may_manage)
+    def send_to_council(self) -> None:
+        """The secretariat puts the reviewed report before the council."""
+
+    @state.transition(source=S.IN_COUNCIL, target=S.APPRAISED, conditions=[this.all_final], permission=this.may_chair)
+    def appraise(self) -> None:
+        """The council chair confirms the final scores."""
+
+    @state.transition(source=S.IN_COUNCIL, target=S.UNDER_REVIEW, conditions=[this.has_comment], permission=this.may_chair)
+    def send_back_to_review(self) -> None:
+        """The council sends domains back to their reviewers."""
+
+    @state.transition(source=S.APPRAISED, target=S.PUBLISHED, conditions=[this.campaign_published], permission=this.may_follow_up)
+    def publish(self) -> None:
+        """Published with the campaign; nothing changes any more."""
+
+
+def incomplete_items(submission: Submission) -> list[str]:
+    """Codes of the applicable self-scored items without a score, or without evidence and
+    without an explanation. (Evidence binding arrives with the evidence locker; until then
+    an item needs its explanation.)"""
+    rows = (
+        ScoreItem.objects.filter(submission=submission, applicable=True, scoring_mode=ScoringMode.SELF)
+        .filter(Q(self_score__isnull=True) | Q(explanation=""))
+        .order_by("position")
+        .values_list("node__code", flat=True)
+    )
+    return list(rows)
+
+
+# Domain review -------------------------------------------------------------------------
+
+
+class DomainReviewFlow(BaseFlow):
+    object_type = "domain_review"
+    state = fsm.State(DomainReviewState, default=R.PENDING)
+
+    @state.getter()
+    def _get(self) -> str:
+        return self.get_state()
+
+    @state.setter()
+    def _set(self, value: str) -> None:
+        self.set_state(value)
+
+    @state.on_success()
+    def _done(self, descriptor, source, target, **kwargs) -> None:
+        self.save_and_audit(descriptor, source, target)
+
+    def program_id(self) -> int:
+        return self.obj.submission.campaign.program_id
+
+    def submission_id(self) -> int:
+        return self.obj.submission_id
+
+    def stage(self) -> str:
+        return Stage.REVIEW
+
+    def may_assign(self, user) -> bool:
+        return permissions.can_assign_review(user, self.obj)
+
+    def may_review(self, user) -> bool:
+        return permissions.is_assigned_reviewer(user, self.obj)
+
+    def may_follow_queries(self, user) -> bool:
+        # queries move the clock: the reviewer raising one, the unit answering, or the system
+        return user is None or permissions.is_assigned_reviewer(user, self.obj) or permissions.can_edit_submission(
+            user, self.obj.submission
+        )
+
+    def may_reopen(self, user) -> bool:
+        return permissions.can_reopen_review(user, self.obj)
+
+    def submission_under_review(self) -> CONDITION:
+        return CONDITION(self.obj.submission.state == S.UNDER_REVIEW, _("Hồ sơ không ở giai đoạn thẩm định."))
+
+    def has_reviewer(self) -> CONDITION:
+        return CONDITION(self.obj.reviewer_id is not None, _("Chưa chọn chuyên viên thẩm định."))
+
+    def proposals_complete(self) -> CONDITION:
+        missing = self.obj.submission.items.filter(
+            domain_id=self.obj.domain_id, applicable=True, review_score__isnull=True
+        ).exclude(scoring_mode=ScoringMode.SURVEY)
+        count = missing.count()
+        return CONDITION(count == 0, _("Còn %(n)s tiêu chí chưa có điểm đề xuất.") % {"n": count})
+
+    def no_open_query(self) -> CONDITION:
+        open_queries = self.obj.queries.exclude(state=Qs.CLOSED).exists()
+        return CONDITION(
+            not open_queries or bool(self.obj.completion_override.strip()),
+            _("Còn yêu cầu giải trình chưa đóng: đóng chúng hoặc nêu lý do hoàn thành."),
+        )
+
+    @state.transition(source=[R.PENDING, R.ASSIGNED], target=R.ASSIGNED, conditions=[this.submission_under_review, this.has_reviewer], permission=this.may_assign)
+    def assign(self) -> None:
+        """A reviewer of the owning ministry is put on the review (again, when reassigned)."""
+
+    @state.transition(source=[R.IN_PROGRESS, R.AWAITING_UNIT], conditions=[this.has_reviewer], permission=this.may_assign)
+    def reassign(self) -> None:
+        """Another reviewer takes over work in progress; the state stays."""
+
+    @state.transition(source=R.ASSIGNED, target=R.IN_PROGRESS, conditions=[this.submission_under_review], permission=this.may_review)
+    def start(self) -> None:
+        """The reviewer starts."""
+
+    @state.transition(source=R.IN_PROGRESS, target=R.AWAITING_UNIT, permission=this.may_follow_queries)
+    def await_unit(self) -> None:
+        """A query waits on the unit: the review's clock pauses."""
+
+    @state.transition(source=R.AWAITING_UNIT, target=R.IN_PROGRESS, permission=this.may_follow_queries)
+    def resume(self) -> None:
+        """No query waits on the unit any more."""
+
+    @state.transition(source=R.IN_PROGRESS, target=R.COMPLETED, conditions=[this.proposals_complete, this.no_open_query], permission=this.may_review)
+    def complete(self) -> None:
+        """Every applicable item has a proposed score."""
+
+    @state.transition(source=R.COMPLETED, target=R.IN_PROGRESS, permission=this.may_reopen)
+    def reopen(self) -> None:
+        """The council or the secretariat sends the domain back."""
+
+
+# Query ---------------------------------------------------------------------------------
+
+
+class QueryFlow(BaseFlow):
+    object_type = "query"
+    state = fsm.State(QueryState, default=Qs.OPEN)
+
+    @state.getter()
+    def _get(self) -> str:
+        return self.get_state()
+
+    @state.setter()
+    def _set(self, value: str) -> None:
+        self.set_state(value)
+
+    @state.on_success()
+    def _done(self, descriptor, source, target, **kwargs) -> None:
+        self.save_and_audit(descriptor, source, target)
+
+    def program_id(self) -> int:
+        return self.obj.review.submission.campaign.program_id
+
+    def submission_id(self) -> int:
+        return self.obj.review.submission_id
+
+    def stage(self) -> str:
+        return Stage.REVIEW
+
+    def may_answer(self, user) -> bool:
+        return permissions.can_answer_query(user, self.obj)
+
+    def may_review(self, user) -> bool:
+        return permissions.is_assigned_reviewer(user, self.obj.review)
+
+    def has_answer(self) -> CONDITION:
+        return CONDITION(bool(self.obj.answer.strip()), _("Cần nhập nội dung trả lời."))
+
+    @state.transition(source=Qs.OPEN, target=Qs.ANSWERED, conditions=[this.has_answer], permission=this.may_answer)
+    def answer(self) -> None:
+        """The unit answers, with text and new evidence."""
+        self.obj.answered_at = timezone.now()
+
+    @state.transition(source=[Qs.OPEN, Qs.ANSWERED], target=Qs.CLOSED, permission=this.may_review)
+    def close(self) -> None:
+        """The reviewer closes the query (accepted or not, with a note)."""
+        self.obj.closed_at = timezone.now()
+
+    @state.transition(source=[Qs.ANSWERED, Qs.CLOSED], target=Qs.OPEN, permission=this.may_review)
+    def reopen(self) -> None:
+        """The reviewer follows up: the query waits on the unit again."""
+        self.obj.closed_at = None
+
+
+FLOWS = {
+    Campaign: CampaignFlow,
+    Submission: SubmissionFlow,
+    DomainReview: DomainReviewFlow,
+    Query: QueryFlow,
+}

@@ -1,0 +1,42 @@
+"""What each transition is called on screen and in the timeline."""
+
+from django.utils.translation import gettext_lazy as _
+
+TRANSITION_LABELS = {
+    ("campaign", "open_self_assessment"): _("Mở tự đánh giá"),
+    ("campaign", "start_review"): _("Chuyển sang thẩm định"),
+    ("campaign", "start_council"): _("Chuyển sang Hội đồng"),
+    ("campaign", "publish"): _("Công bố"),
+    ("campaign", "archive"): _("Lưu trữ"),
+    ("submission", "send_for_approval"): _("Trình lãnh đạo phê duyệt"),
+    ("submission", "approve"): _("Phê duyệt và gửi"),
+    ("submission", "return_to_draft"): _("Trả lại để chỉnh sửa"),
+    ("submission", "withdraw"): _("Rút hồ sơ"),
+    ("submission", "return_incomplete"): _("Trả hồ sơ chưa đầy đủ"),
+    ("submission", "start_review"): _("Bắt đầu thẩm định"),
+    ("submission", "finish_review"): _("Hoàn thành thẩm định"),
+    ("submission", "send_to_council"): _("Trình Hội đồng"),
+    ("submission", "appraise"): _("Hội đồng chốt điểm"),
+    ("submission", "send_back_to_review"): _("Trả về thẩm định lại"),
+    ("submission", "publish"): _("Công bố kết quả"),
+    ("domain_review", "assign"): _("Phân công thẩm định"),
+    ("domain_review", "reassign"): _("Phân công lại"),
+    ("domain_review", "start"): _("Bắt đầu thẩm định lĩnh vực"),
+    ("domain_review", "await_unit"): _("Chờ đơn vị giải trình"),
+    ("domain_review", "resume"): _("Tiếp tục thẩm định"),
+    ("domain_review", "complete"): _("Hoàn thành thẩm định lĩnh vực"),
+    ("domain_review", "reopen"): _("Mở lại thẩm định lĩnh vực"),
+    ("query", "raise"): _("Gửi yêu cầu giải trình"),
+    ("query", "answer"): _("Trả lời yêu cầu"),
+    ("query", "close"): _("Đóng yêu cầu"),
+    ("query", "reopen"): _("Yêu cầu giải trình tiếp"),
+    ("role", "grant"): _("Cấp quyền"),
+    ("role", "revoke"): _("Thu hồi quyền"),
+    ("score_item", "self_score"): _("Tự chấm điểm"),
+    ("score_item", "review_score"): _("Đề xuất điểm thẩm định"),
+    ("score_item", "final_score"): _("Hội đồng chốt điểm"),
+}
+
+
+def action_label(object_type: str, action: str) -> str:
+    return str(TRANSITION_LABELS.get((object_type, action), action))

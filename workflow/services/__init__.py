@@ -1,0 +1,1 @@
+"""Every lifecycle write: one service per transition (CONVENTIONS.md)."""

@@ -1,0 +1,65 @@
+"""The one way a transition runs: lock, check state, permission and conditions, change,
+save and audit (the flow's on_success), all in the caller's transaction."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+from viewflow.fsm import TransitionNotAllowed
+
+from workflow.flows import BaseFlow
+from workflow.labels import TRANSITION_LABELS
+
+
+class TransitionRefused(PermissionDenied):
+    """The actor may not make this transition."""
+
+
+class TransitionInvalid(ValidationError):
+    """The transition cannot happen now: wrong state or an unmet condition."""
+
+
+def lock(model: type[models.Model], pk: int, *related: str) -> models.Model:
+    """Re-read the row FOR UPDATE (only its own row: `of=self`), with what predicates need."""
+    queryset = model.objects.select_related(*related).select_for_update(of=("self",))
+    return queryset.get(pk=pk)
+
+
+def run(
+    flow_class: type[BaseFlow],
+    obj: models.Model,
+    name: str,
+    *,
+    actor: AbstractBaseUser | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> BaseFlow:
+    """Run transition `name` on a locked `obj`. Refusals raise and change nothing."""
+    flow = flow_class(obj, actor=actor, comment=comment, ip=ip)
+    bound = getattr(flow, name)
+    label = _transition_label(flow_class, name)
+    if not bound.can_proceed(check_conditions=False):
+        raise TransitionInvalid(
+            _("Không thể “%(action)s” khi đang ở trạng thái “%(state)s”.")
+            % {"action": label, "state": _state_label(obj)}
+        )
+    if not bound.has_perm(actor):
+        raise TransitionRefused(_("Bạn không có quyền “%(action)s” ở bước này.") % {"action": label})
+    transition = flow_class.__dict__[name].get_transition(flow.get_state())
+    unmet = transition.get_unmet_condition(flow)
+    if unmet is not None:
+        _condition, result = unmet
+        raise TransitionInvalid(getattr(result, "message", "") or _("Chưa đủ điều kiện."))
+    try:
+        bound()
+    except TransitionNotAllowed as exc:  # a race the checks above did not see
+        raise TransitionInvalid(str(exc)) from exc
+    return flow
+
+
+def _state_label(obj: models.Model) -> str:
+    return str(obj.get_state_display())
+
+
+def _transition_label(flow_class: type[BaseFlow], name: str) -> str:
+    return str(TRANSITION_LABELS.get((flow_class.object_type, name), name))

@@ -1,0 +1,134 @@
+"""Every change of a score goes through here and leaves an audit row (field, old, new,
+actor, reason, stage)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from appraisal import permissions
+from appraisal.models import DomainReview, ScoreItem
+from appraisal.models.choices import ScoringMode
+from workflow.audit import audit_record
+from workflow.models import AuditKind
+from workflow.services.base import TransitionInvalid, TransitionRefused
+from workflow.states import DomainReviewState, SubmissionState
+
+RELATED = ("submission", "submission__campaign", "node")
+
+
+def _lock_item(item: ScoreItem) -> ScoreItem:
+    return ScoreItem.objects.select_related(*RELATED).select_for_update(of=("self",)).get(pk=item.pk)
+
+
+def _check_value(item: ScoreItem, value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise ValidationError(_("Điểm phải là một số.")) from exc
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        raise ValidationError(_("Điểm có tối đa hai chữ số thập phân."))
+    low, high = (-item.max_points, Decimal(0)) if item.is_deduction else (Decimal(0), item.max_points)
+    if not low <= value <= high:
+        raise ValidationError(
+            _("Điểm phải trong khoảng %(low)s đến %(high)s.") % {"low": low.normalize(), "high": high.normalize()}
+        )
+    return value + Decimal(0)
+
+
+def _audit(item: ScoreItem, field: str, old, new, *, actor, reason: str, stage: str, ip: str | None, internal=False):
+    audit_record(
+        kind=AuditKind.SCORE,
+        actor=actor,
+        ip=ip,
+        program_id=item.submission.campaign.program_id,
+        submission_id=item.submission_id,
+        obj_type="score_item",
+        obj_id=item.pk,
+        action=field,
+        field=f"{item.node.code}.{field}",
+        old_value="" if old is None else str(old),
+        new_value="" if new is None else str(new),
+        comment=reason,
+        stage=stage,
+        internal=internal,
+    )
+
+
+@transaction.atomic
+def score_set_self(
+    *,
+    item: ScoreItem,
+    actor: AbstractBaseUser,
+    value: Decimal | None,
+    explanation: str | None = None,
+    ip: str | None = None,
+) -> ScoreItem:
+    """The unit scores an item of its draft (and explains it)."""
+    item = _lock_item(item)
+    if not permissions.can_edit_submission(actor, item.submission):
+        raise TransitionRefused(_("Chỉ cán bộ của đơn vị mới được tự chấm điểm."))
+    if item.submission.state != SubmissionState.DRAFT:
+        raise TransitionInvalid(_("Chỉ chấm điểm khi hồ sơ đang tự chấm."))
+    if item.scoring_mode != ScoringMode.SELF:
+        raise ValidationError(_("Tiêu chí này không do đơn vị tự chấm."))
+    value = _check_value(item, value)
+    if value != item.self_score:
+        _audit(item, "self_score", item.self_score, value, actor=actor, reason="", stage="self_assessment", ip=ip)
+        item.self_score = value
+    if explanation is not None and explanation.strip() != item.explanation:
+        item.explanation = explanation.strip()
+    item.version += 1
+    item.save(update_fields=["self_score", "explanation", "version", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def score_propose(
+    *, item: ScoreItem, actor: AbstractBaseUser, value: Decimal, reason: str = "", ip: str | None = None
+) -> ScoreItem:
+    """The assigned reviewer proposes a score; a reason is required when it differs from the
+    unit's own."""
+    item = _lock_item(item)
+    review = DomainReview.objects.select_related("submission", "submission__campaign").get(
+        submission_id=item.submission_id, domain_id=item.domain_id
+    )
+    if not permissions.is_assigned_reviewer(actor, review):
+        raise TransitionRefused(_("Chỉ chuyên viên được phân công mới đề xuất điểm lĩnh vực này."))
+    if review.state not in (DomainReviewState.IN_PROGRESS, DomainReviewState.AWAITING_UNIT):
+        raise TransitionInvalid(_("Lĩnh vực không ở trạng thái đang thẩm định."))
+    value = _check_value(item, value)
+    if value != item.self_score and not reason.strip():
+        raise ValidationError(_("Cần nêu lý do khi điểm đề xuất khác điểm tự đánh giá."))
+    if value != item.review_score:
+        _audit(item, "review_score", item.review_score, value, actor=actor, reason=reason.strip(), stage="review", ip=ip)
+        item.review_score = value
+        item.version += 1
+        item.save(update_fields=["review_score", "version", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def score_finalise(
+    *, item: ScoreItem, actor: AbstractBaseUser, value: Decimal, reason: str = "", ip: str | None = None
+) -> ScoreItem:
+    """The council fixes the final score; a reason is required when it differs from the
+    proposal."""
+    item = _lock_item(item)
+    if not permissions.is_council_member_for(actor, item.submission):
+        raise TransitionRefused(_("Chỉ thành viên Hội đồng (không thuộc đơn vị) mới chốt điểm."))
+    if item.submission.state != SubmissionState.IN_COUNCIL:
+        raise TransitionInvalid(_("Hồ sơ không ở giai đoạn Hội đồng."))
+    value = _check_value(item, value)
+    if value != item.review_score and not reason.strip():
+        raise ValidationError(_("Cần nêu lý do khi điểm chốt khác điểm đề xuất."))
+    if value != item.final_score:
+        _audit(item, "final_score", item.final_score, value, actor=actor, reason=reason.strip(), stage="council", ip=ip)
+        item.final_score = value
+        item.version += 1
+        item.save(update_fields=["final_score", "version", "updated_at"])
+    return item

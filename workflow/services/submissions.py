@@ -1,0 +1,79 @@
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from appraisal.models import DomainReview, FrameworkNode, Submission
+from appraisal.models.choices import NodeKind
+from workflow.flows import SubmissionFlow
+from workflow.services.base import lock, run
+
+RELATED = ("campaign", "campaign__program", "unit")
+
+
+def _transition(name: str):
+    @transaction.atomic
+    def service(
+        *, submission: Submission, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+    ) -> Submission:
+        locked = lock(Submission, submission.pk, *RELATED)
+        run(SubmissionFlow, locked, name, actor=actor, comment=comment, ip=ip)
+        return locked
+
+    service.__name__ = f"submission_{name}"
+    service.__doc__ = getattr(SubmissionFlow, name).__doc__
+    return service
+
+
+submission_send_for_approval = _transition("send_for_approval")
+submission_approve = _transition("approve")
+submission_return_to_draft = _transition("return_to_draft")
+submission_withdraw = _transition("withdraw")
+submission_return_incomplete = _transition("return_incomplete")
+submission_finish_review = _transition("finish_review")
+submission_send_to_council = _transition("send_to_council")
+submission_appraise = _transition("appraise")
+submission_publish = _transition("publish")
+
+
+@transaction.atomic
+def submission_start_review(
+    *, submission: Submission, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+) -> Submission:
+    """Start the review: one domain review per domain, routed to the domain's owner."""
+    locked = lock(Submission, submission.pk, *RELATED)
+    run(SubmissionFlow, locked, "start_review", actor=actor, comment=comment, ip=ip)
+    domains = FrameworkNode.objects.filter(framework_id=locked.framework_id, kind=NodeKind.DOMAIN)
+    existing = set(locked.reviews.values_list("domain_id", flat=True))
+    DomainReview.objects.bulk_create(
+        [
+            DomainReview(submission=locked, domain=domain, organisation_id=domain.owner_id)
+            for domain in domains.order_by("position")
+            if domain.pk not in existing
+        ]
+    )
+    return locked
+
+
+@transaction.atomic
+def submission_send_back_to_review(
+    *,
+    submission: Submission,
+    domains: Iterable[FrameworkNode],
+    actor: AbstractBaseUser | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The council sends the named domains back to their reviewers, with its reason."""
+    from workflow.services.reviews import review_reopen
+
+    domain_ids = {domain.pk for domain in domains}
+    if not domain_ids:
+        raise ValidationError(_("Chọn ít nhất một lĩnh vực để thẩm định lại."))
+    locked = lock(Submission, submission.pk, *RELATED)
+    run(SubmissionFlow, locked, "send_back_to_review", actor=actor, comment=comment, ip=ip)
+    for review in DomainReview.objects.filter(submission=locked, domain_id__in=domain_ids):
+        review_reopen(review=review, actor=actor, comment=comment, ip=ip)
+    return locked
