@@ -8,9 +8,11 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
+    secretariat_programs = permissions.secretariat_program_ids(user)
     return {
         "nav": {
-            "can_upload_framework": bool(permissions.secretariat_program_ids(user)),
+            "can_upload_framework": bool(secretariat_programs),
+            "role_program_id": min(secretariat_programs) if secretariat_programs else None,
             "is_admin": permissions.is_admin(user),
         }
     }

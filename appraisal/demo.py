@@ -39,15 +39,25 @@ def _self_value(item: ScoreItem, index: int) -> Decimal:
 
 def score_items(submission: Submission, username: str, limit: int | None = None) -> None:
     actor = _user(username)
-    items = submission.items.filter(scoring_mode=ScoringMode.SELF).select_related("node").order_by("position")
+    items = (
+        submission.items.filter(scoring_mode=ScoringMode.SELF)
+        .select_related("node")
+        .order_by("position")
+    )
     for index, item in enumerate(items[:limit] if limit else items):
-        score_set_self(item=item, actor=actor, value=_self_value(item, index), explanation=EXPLANATION)
+        score_set_self(
+            item=item, actor=actor, value=_self_value(item, index), explanation=EXPLANATION
+        )
 
 
 def _prefix(submission: Submission) -> str:
-    return {"01": "hanoi", "T34-bac-ninh": "bacninh", "T34-ho-chi-minh": "hcm", "BTP": "btp", "BYT": "byt"}[
-        submission.unit.code
-    ]
+    return {
+        "01": "hanoi",
+        "T34-bac-ninh": "bacninh",
+        "T34-ho-chi-minh": "hcm",
+        "BTP": "btp",
+        "BYT": "byt",
+    }[submission.unit.code]
 
 
 def play(submission: Submission, story: str) -> None:
@@ -76,9 +86,17 @@ def play(submission: Submission, story: str) -> None:
 
 def _review_story(submission: Submission) -> None:
     """Justice reviews domain 2 and asks a question; Finance completes domain 6."""
-    reviews = {r.domain.code: r for r in DomainReview.objects.filter(submission=submission).select_related("domain")}
-    for code, coordinator, reviewer in (("2", "dieuphoi.btp", "thamdinh.btp"), ("6", "dieuphoi.btc", "thamdinh.btc")):
-        review = review_assign(review=reviews[code], reviewer=_user(reviewer), actor=_user(coordinator))
+    reviews = {
+        r.domain.code: r
+        for r in DomainReview.objects.filter(submission=submission).select_related("domain")
+    }
+    for code, coordinator, reviewer in (
+        ("2", "dieuphoi.btp", "thamdinh.btp"),
+        ("6", "dieuphoi.btc", "thamdinh.btc"),
+    ):
+        review = review_assign(
+            review=reviews[code], reviewer=_user(reviewer), actor=_user(coordinator)
+        )
         review_start(review=review, actor=_user(reviewer))
         items = list(
             submission.items.filter(domain_id=review.domain_id)
@@ -108,10 +126,13 @@ def play_stories(campaign: Campaign, stories: dict[str, str]) -> int:
     """Play each story once: a submission that has moved or been scored is left alone."""
     played = 0
     for code, story in stories.items():
-        submission = Submission.objects.select_related("unit", "campaign").get(campaign=campaign, unit__code=str(code))
-        untouched = submission.state == SubmissionState.DRAFT and not submission.items.filter(
-            self_score__isnull=False
-        ).exists()
+        submission = Submission.objects.select_related("unit", "campaign").get(
+            campaign=campaign, unit__code=str(code)
+        )
+        untouched = (
+            submission.state == SubmissionState.DRAFT
+            and not submission.items.filter(self_score__isnull=False).exists()
+        )
         if untouched:
             with transaction.atomic():
                 play(submission, story)

@@ -1,10 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models import Program
-from appraisal.models.choices import Level, OrganisationKind
+from appraisal.models import Organisation, Program
+from appraisal.models.choices import ORGANISATION_ROLES, Level, OrganisationKind, Role
 from workflow.states import SubmissionState
 
 
@@ -53,3 +54,36 @@ class OrganisationFilterForm(forms.Form):
         label=_("Loại"), required=False, choices=[("", _("Tất cả")), *OrganisationKind.choices]
     )
     current = forms.BooleanField(label=_("Chỉ đơn vị đang tồn tại"), required=False)
+
+
+class RoleGrantForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Cơ quan, đơn vị"),
+        queryset=Organisation.objects.order_by("kind", "code"),
+        required=False,
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Không có người dùng “%(name)s”.") % {"name": username})
+        self.cleaned_data["user"] = user
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") in ORGANISATION_ROLES and not data.get("organisation"):
+            self.add_error("organisation", _("Vai trò này cần chỉ rõ cơ quan, đơn vị."))
+        return data
+
+
+class RoleFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Tìm theo tên đăng nhập hoặc mã đơn vị"), required=False, max_length=100
+    )
+    role = forms.ChoiceField(
+        label=_("Vai trò"), required=False, choices=[("", _("Tất cả")), *Role.choices]
+    )

@@ -169,7 +169,9 @@ def require(allowed: bool) -> None:
 def organisation_ids(user: User, program: Program | int) -> set[int]:
     """Every organisation the user acts for in a program, whatever the role."""
     program_id = program if isinstance(program, int) else program.pk
-    return {g.organisation_id for g in grants(user) if g.program_id == program_id and g.organisation_id}
+    return {
+        g.organisation_id for g in grants(user) if g.program_id == program_id and g.organisation_id
+    }
 
 
 def has_role_for(user: User, program_id: int, roles: Iterable[str], organisation_id: int) -> bool:
@@ -196,7 +198,9 @@ def can_edit_submission(user: User | None, submission: Submission) -> bool:
 
 
 def is_unit_leader(user: User | None, submission: Submission) -> bool:
-    return user is not None and has_role_for(user, _program_id(submission), {Role.LEADER}, submission.unit_id)
+    return user is not None and has_role_for(
+        user, _program_id(submission), {Role.LEADER}, submission.unit_id
+    )
 
 
 def is_program_secretariat(user: User | None, program_id: int) -> bool:
@@ -265,7 +269,8 @@ def is_assigned_reviewer(user: User | None, review: DomainReview) -> bool:
 
 def can_reopen_review(user: User | None, review: DomainReview) -> bool:
     return user is not None and (
-        is_secretariat(user, _program_id(review.submission)) or is_council_chair_for(user, review.submission)
+        is_secretariat(user, _program_id(review.submission))
+        or is_council_chair_for(user, review.submission)
     )
 
 
@@ -296,7 +301,8 @@ def sees_internal_notes(user: User, submission: Submission) -> bool:
 
 def get_submission_for_user(request: HttpRequest, pk: int) -> Submission:
     submission = get_object_or_404(
-        Submission.objects.select_related("campaign", "campaign__program", "unit", "framework"), pk=pk
+        Submission.objects.select_related("campaign", "campaign__program", "unit", "framework"),
+        pk=pk,
     )
     if not can_see_submission(request.user, submission):
         raise Http404

@@ -12,4 +12,16 @@ urlpatterns = [
     path("frameworks/<int:pk>/lock/", views.framework_lock, name="framework_lock"),
     path("frameworks/<int:pk>/export.<str:fmt>", views.framework_export, name="framework_export"),
     path("organisations/", views.organisation_list, name="organisation_list"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/count/", views.inbox_count, name="inbox_count"),
+    path("submissions/<int:pk>/", views.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/timeline/", views.submission_timeline, name="submission_timeline"),
+    path(
+        "submissions/<int:pk>/transition/<slug:name>/",
+        views.submission_transition,
+        name="submission_transition",
+    ),
+    path("programs/<int:pk>/roles/", views.role_list, name="role_list"),
+    path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path("programs/<int:program_pk>/audit.csv", views.audit_export, name="audit_export"),
 ]

@@ -217,3 +217,5 @@ LOGGING = {
 
 # parcouncil
 PARCOUNCIL_DATA_DIR = BASE_DIR / "appraisal" / "data"
+# Take the client address from X-Forwarded-For (set by the TLS proxy in front of gunicorn).
+PARCOUNCIL_TRUST_PROXY = env_bool("TRUST_PROXY", not DEBUG)

@@ -88,7 +88,9 @@ def audit_record(
         created_at=timezone.now(),
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_name=actor.get_username() if actor is not None and actor.is_authenticated else "system",
+        actor_name=actor.get_username()
+        if actor is not None and actor.is_authenticated
+        else "system",
         ip=ip,
         program_id=program_id,
         object_type=obj_type,
@@ -125,10 +127,14 @@ def verify_chain(batch_size: int = 2000) -> Iterator[ChainBreak]:
     events = AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
     for event in events:
         if event.seq != expected_seq:
-            yield ChainBreak(expected_seq, event.pk, f"row {expected_seq} is missing (found {event.seq})")
+            yield ChainBreak(
+                expected_seq, event.pk, f"row {expected_seq} is missing (found {event.seq})"
+            )
             return
         if event.prev_hash != expected_prev:
-            yield ChainBreak(event.seq, event.pk, "does not follow the previous row (prev_hash differs)")
+            yield ChainBreak(
+                event.seq, event.pk, "does not follow the previous row (prev_hash differs)"
+            )
             return
         if compute_hash(event, event.prev_hash) != event.hash:
             yield ChainBreak(event.seq, event.pk, "its content was altered (hash differs)")
@@ -136,4 +142,6 @@ def verify_chain(batch_size: int = 2000) -> Iterator[ChainBreak]:
         expected_prev, expected_seq = event.hash, expected_seq + 1
     head = AuditHead.objects.filter(id=1).first()
     if head is not None and head.seq != expected_seq - 1:
-        yield ChainBreak(expected_seq, 0, f"the chain ends at {expected_seq - 1} but the head says {head.seq}")
+        yield ChainBreak(
+            expected_seq, 0, f"the chain ends at {expected_seq - 1} but the head says {head.seq}"
+        )

@@ -32,7 +32,9 @@ class BaseFlow:
     object_type = ""
     state_field = "state"
 
-    def __init__(self, obj, *, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None):
+    def __init__(
+        self, obj, *, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+    ):
         self.obj = obj
         self.actor = actor
         self.comment = comment
@@ -103,14 +105,22 @@ class CampaignFlow(BaseFlow):
         return permissions.is_system_or_secretariat(user, self.obj.program_id)
 
     def has_units_and_deadline(self) -> CONDITION:
-        ok = self.obj.submissions.exists() and self.obj.deadlines.filter(stage=Stage.SELF_ASSESSMENT).exists()
+        ok = (
+            self.obj.submissions.exists()
+            and self.obj.deadlines.filter(stage=Stage.SELF_ASSESSMENT).exists()
+        )
         return CONDITION(ok, _("Đợt đánh giá cần có đơn vị và thời hạn tự đánh giá."))
 
     def all_appraised(self) -> CONDITION:
         ok = not self.obj.submissions.exclude(state=S.APPRAISED).exists()
         return CONDITION(ok, _("Còn hồ sơ chưa được Hội đồng chốt điểm."))
 
-    @state.transition(source=C.DRAFT, target=C.SELF_ASSESSMENT, conditions=[this.has_units_and_deadline], permission=this.may_manage)
+    @state.transition(
+        source=C.DRAFT,
+        target=C.SELF_ASSESSMENT,
+        conditions=[this.has_units_and_deadline],
+        permission=this.may_manage,
+    )
     def open_self_assessment(self) -> None:
         """Units may start scoring."""
 
@@ -122,7 +132,12 @@ class CampaignFlow(BaseFlow):
     def start_council(self) -> None:
         """The appraisal council examines the reviewed submissions."""
 
-    @state.transition(source=C.COUNCIL, target=C.PUBLISHED, conditions=[this.all_appraised], permission=this.may_manage)
+    @state.transition(
+        source=C.COUNCIL,
+        target=C.PUBLISHED,
+        conditions=[this.all_appraised],
+        permission=this.may_manage,
+    )
     def publish(self) -> None:
         """Results are public; nothing changes any more."""
 
@@ -178,14 +193,17 @@ class SubmissionFlow(BaseFlow):
     # conditions
     def in_self_assessment(self) -> CONDITION:
         return CONDITION(
-            self.obj.campaign.state == C.SELF_ASSESSMENT, _("Đợt đánh giá không ở giai đoạn tự đánh giá.")
+            self.obj.campaign.state == C.SELF_ASSESSMENT,
+            _("Đợt đánh giá không ở giai đoạn tự đánh giá."),
         )
 
     def is_complete(self) -> CONDITION:
         missing = incomplete_items(self.obj)
         return CONDITION(
             not missing,
-            _("Còn %(n)s tiêu chí chưa chấm điểm hoặc chưa giải trình khi không có tài liệu kiểm chứng: %(codes)s.")
+            _(
+                "Còn %(n)s tiêu chí chưa chấm điểm hoặc chưa giải trình khi không có tài liệu kiểm chứng: %(codes)s."
+            )
             % {"n": len(missing), "codes": ", ".join(missing[:10])},
         )
 
@@ -201,7 +219,8 @@ class SubmissionFlow(BaseFlow):
     def campaign_allows_review(self) -> CONDITION:
         # Early reports may be reviewed while other units still self-assess.
         return CONDITION(
-            self.obj.campaign.state in (C.SELF_ASSESSMENT, C.REVIEW), _("Đợt đánh giá không còn ở giai đoạn thẩm định.")
+            self.obj.campaign.state in (C.SELF_ASSESSMENT, C.REVIEW),
+            _("Đợt đánh giá không còn ở giai đoạn thẩm định."),
         )
 
     def all_reviews_completed(self) -> CONDITION:
@@ -210,62 +229,125 @@ class SubmissionFlow(BaseFlow):
         return CONDITION(ok, _("Còn lĩnh vực chưa thẩm định xong."))
 
     def campaign_in_council(self) -> CONDITION:
-        return CONDITION(self.obj.campaign.state == C.COUNCIL, _("Đợt đánh giá chưa chuyển sang giai đoạn Hội đồng."))
+        return CONDITION(
+            self.obj.campaign.state == C.COUNCIL,
+            _("Đợt đánh giá chưa chuyển sang giai đoạn Hội đồng."),
+        )
 
     def all_final(self) -> CONDITION:
         missing = self.obj.items.filter(applicable=True, final_score__isnull=True).exclude(
             scoring_mode=ScoringMode.SURVEY
         )
         count = missing.count()
-        return CONDITION(count == 0, _("Còn %(n)s tiêu chí chưa có điểm Hội đồng chốt.") % {"n": count})
+        return CONDITION(
+            count == 0, _("Còn %(n)s tiêu chí chưa có điểm Hội đồng chốt.") % {"n": count}
+        )
 
     def campaign_published(self) -> CONDITION:
-        return CONDITION(self.obj.campaign.state in (C.COUNCIL, C.PUBLISHED), _("Đợt đánh giá chưa được công bố."))
+        return CONDITION(
+            self.obj.campaign.state in (C.COUNCIL, C.PUBLISHED),
+            _("Đợt đánh giá chưa được công bố."),
+        )
 
-    @state.transition(source=S.DRAFT, target=S.PENDING_APPROVAL, conditions=[this.in_self_assessment, this.is_complete], permission=this.may_edit)
+    @state.transition(
+        source=S.DRAFT,
+        target=S.PENDING_APPROVAL,
+        conditions=[this.in_self_assessment, this.is_complete],
+        permission=this.may_edit,
+    )
     def send_for_approval(self) -> None:
         """The focal point sends the finished self-assessment to the unit's leader."""
 
-    @state.transition(source=S.PENDING_APPROVAL, target=S.SUBMITTED, conditions=[this.in_self_assessment, this.is_complete], permission=this.may_approve)
+    @state.transition(
+        source=S.PENDING_APPROVAL,
+        target=S.SUBMITTED,
+        conditions=[this.in_self_assessment, this.is_complete],
+        permission=this.may_approve,
+    )
     def approve(self) -> None:
         """The leader approves and submits the report."""
         self.obj.submitted_at = timezone.now()
 
-    @state.transition(source=S.PENDING_APPROVAL, target=S.DRAFT, conditions=[this.has_comment], permission=this.may_approve)
+    @state.transition(
+        source=S.PENDING_APPROVAL,
+        target=S.DRAFT,
+        conditions=[this.has_comment],
+        permission=this.may_approve,
+    )
     def return_to_draft(self) -> None:
         """The leader sends the draft back to the focal point."""
 
-    @state.transition(source=S.SUBMITTED, target=S.DRAFT, conditions=[this.in_self_assessment, this.before_deadline], permission=this.may_approve)
+    @state.transition(
+        source=S.SUBMITTED,
+        target=S.DRAFT,
+        conditions=[this.in_self_assessment, this.before_deadline],
+        permission=this.may_approve,
+    )
     def withdraw(self) -> None:
         """The unit takes its report back, before review starts and before the deadline."""
         self.obj.submitted_at = None
 
-    @state.transition(source=S.SUBMITTED, target=S.DRAFT, conditions=[this.has_comment], permission=this.may_manage)
+    @state.transition(
+        source=S.SUBMITTED,
+        target=S.DRAFT,
+        conditions=[this.has_comment],
+        permission=this.may_manage,
+    )
     def return_incomplete(self) -> None:
         """The secretariat returns an incomplete report to the unit."""
         self.obj.submitted_at = None
 
-    @state.transition(source=S.SUBMITTED, target=S.UNDER_REVIEW, conditions=[this.campaign_allows_review], permission=this.may_manage)
+    @state.transition(
+        source=S.SUBMITTED,
+        target=S.UNDER_REVIEW,
+        conditions=[this.campaign_allows_review],
+        permission=this.may_manage,
+    )
     def start_review(self) -> None:
         """The report goes to the line ministries, one domain review per domain."""
 
-    @state.transition(source=S.UNDER_REVIEW, target=S.REVIEWED, conditions=[this.all_reviews_completed], permission=this.may_follow_up)
+    @state.transition(
+        source=S.UNDER_REVIEW,
+        target=S.REVIEWED,
+        conditions=[this.all_reviews_completed],
+        permission=this.may_follow_up,
+    )
     def finish_review(self) -> None:
         """Every domain review is complete (done by the system after the last one)."""
 
-    @state.transition(source=S.REVIEWED, target=S.IN_COUNCIL, conditions=[this.campaign_in_council], permission=this.may_manage)
+    @state.transition(
+        source=S.REVIEWED,
+        target=S.IN_COUNCIL,
+        conditions=[this.campaign_in_council],
+        permission=this.may_manage,
+    )
     def send_to_council(self) -> None:
         """The secretariat puts the reviewed report before the council."""
 
-    @state.transition(source=S.IN_COUNCIL, target=S.APPRAISED, conditions=[this.all_final], permission=this.may_chair)
+    @state.transition(
+        source=S.IN_COUNCIL,
+        target=S.APPRAISED,
+        conditions=[this.all_final],
+        permission=this.may_chair,
+    )
     def appraise(self) -> None:
         """The council chair confirms the final scores."""
 
-    @state.transition(source=S.IN_COUNCIL, target=S.UNDER_REVIEW, conditions=[this.has_comment], permission=this.may_chair)
+    @state.transition(
+        source=S.IN_COUNCIL,
+        target=S.UNDER_REVIEW,
+        conditions=[this.has_comment],
+        permission=this.may_chair,
+    )
     def send_back_to_review(self) -> None:
         """The council sends domains back to their reviewers."""
 
-    @state.transition(source=S.APPRAISED, target=S.PUBLISHED, conditions=[this.campaign_published], permission=this.may_follow_up)
+    @state.transition(
+        source=S.APPRAISED,
+        target=S.PUBLISHED,
+        conditions=[this.campaign_published],
+        permission=this.may_follow_up,
+    )
     def publish(self) -> None:
         """Published with the campaign; nothing changes any more."""
 
@@ -275,7 +357,9 @@ def incomplete_items(submission: Submission) -> list[str]:
     without an explanation. (Evidence binding arrives with the evidence locker; until then
     an item needs its explanation.)"""
     rows = (
-        ScoreItem.objects.filter(submission=submission, applicable=True, scoring_mode=ScoringMode.SELF)
+        ScoreItem.objects.filter(
+            submission=submission, applicable=True, scoring_mode=ScoringMode.SELF
+        )
         .filter(Q(self_score__isnull=True) | Q(explanation=""))
         .order_by("position")
         .values_list("node__code", flat=True)
@@ -319,15 +403,19 @@ class DomainReviewFlow(BaseFlow):
 
     def may_follow_queries(self, user) -> bool:
         # queries move the clock: the reviewer raising one, the unit answering, or the system
-        return user is None or permissions.is_assigned_reviewer(user, self.obj) or permissions.can_edit_submission(
-            user, self.obj.submission
+        return (
+            user is None
+            or permissions.is_assigned_reviewer(user, self.obj)
+            or permissions.can_edit_submission(user, self.obj.submission)
         )
 
     def may_reopen(self, user) -> bool:
         return permissions.can_reopen_review(user, self.obj)
 
     def submission_under_review(self) -> CONDITION:
-        return CONDITION(self.obj.submission.state == S.UNDER_REVIEW, _("Hồ sơ không ở giai đoạn thẩm định."))
+        return CONDITION(
+            self.obj.submission.state == S.UNDER_REVIEW, _("Hồ sơ không ở giai đoạn thẩm định.")
+        )
 
     def has_reviewer(self) -> CONDITION:
         return CONDITION(self.obj.reviewer_id is not None, _("Chưa chọn chuyên viên thẩm định."))
@@ -346,27 +434,50 @@ class DomainReviewFlow(BaseFlow):
             _("Còn yêu cầu giải trình chưa đóng: đóng chúng hoặc nêu lý do hoàn thành."),
         )
 
-    @state.transition(source=[R.PENDING, R.ASSIGNED], target=R.ASSIGNED, conditions=[this.submission_under_review, this.has_reviewer], permission=this.may_assign)
+    @state.transition(
+        source=[R.PENDING, R.ASSIGNED],
+        target=R.ASSIGNED,
+        conditions=[this.submission_under_review, this.has_reviewer],
+        permission=this.may_assign,
+    )
     def assign(self) -> None:
         """A reviewer of the owning ministry is put on the review (again, when reassigned)."""
 
-    @state.transition(source=[R.IN_PROGRESS, R.AWAITING_UNIT], conditions=[this.has_reviewer], permission=this.may_assign)
+    @state.transition(
+        source=[R.IN_PROGRESS, R.AWAITING_UNIT],
+        conditions=[this.has_reviewer],
+        permission=this.may_assign,
+    )
     def reassign(self) -> None:
         """Another reviewer takes over work in progress; the state stays."""
 
-    @state.transition(source=R.ASSIGNED, target=R.IN_PROGRESS, conditions=[this.submission_under_review], permission=this.may_review)
+    @state.transition(
+        source=R.ASSIGNED,
+        target=R.IN_PROGRESS,
+        conditions=[this.submission_under_review],
+        permission=this.may_review,
+    )
     def start(self) -> None:
         """The reviewer starts."""
 
-    @state.transition(source=R.IN_PROGRESS, target=R.AWAITING_UNIT, permission=this.may_follow_queries)
+    @state.transition(
+        source=R.IN_PROGRESS, target=R.AWAITING_UNIT, permission=this.may_follow_queries
+    )
     def await_unit(self) -> None:
         """A query waits on the unit: the review's clock pauses."""
 
-    @state.transition(source=R.AWAITING_UNIT, target=R.IN_PROGRESS, permission=this.may_follow_queries)
+    @state.transition(
+        source=R.AWAITING_UNIT, target=R.IN_PROGRESS, permission=this.may_follow_queries
+    )
     def resume(self) -> None:
         """No query waits on the unit any more."""
 
-    @state.transition(source=R.IN_PROGRESS, target=R.COMPLETED, conditions=[this.proposals_complete, this.no_open_query], permission=this.may_review)
+    @state.transition(
+        source=R.IN_PROGRESS,
+        target=R.COMPLETED,
+        conditions=[this.proposals_complete, this.no_open_query],
+        permission=this.may_review,
+    )
     def complete(self) -> None:
         """Every applicable item has a proposed score."""
 
@@ -412,7 +523,9 @@ class QueryFlow(BaseFlow):
     def has_answer(self) -> CONDITION:
         return CONDITION(bool(self.obj.answer.strip()), _("Cần nhập nội dung trả lời."))
 
-    @state.transition(source=Qs.OPEN, target=Qs.ANSWERED, conditions=[this.has_answer], permission=this.may_answer)
+    @state.transition(
+        source=Qs.OPEN, target=Qs.ANSWERED, conditions=[this.has_answer], permission=this.may_answer
+    )
     def answer(self) -> None:
         """The unit answers, with text and new evidence."""
         self.obj.answered_at = timezone.now()

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from workflow.states import CampaignState, DomainReviewState, QueryState, SubmissionState
+
 TRANSITION_LABELS = {
     ("campaign", "open_self_assessment"): _("Mở tự đánh giá"),
     ("campaign", "start_review"): _("Chuyển sang thẩm định"),
@@ -40,3 +42,18 @@ TRANSITION_LABELS = {
 
 def action_label(object_type: str, action: str) -> str:
     return str(TRANSITION_LABELS.get((object_type, action), action))
+
+
+STATES = {
+    "campaign": CampaignState,
+    "submission": SubmissionState,
+    "domain_review": DomainReviewState,
+    "query": QueryState,
+}
+
+
+def state_label(object_type: str, value: str) -> str:
+    choices = STATES.get(object_type)
+    if not value or choices is None or value not in choices.values:
+        return value
+    return str(choices(value).label)

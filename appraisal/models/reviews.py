@@ -14,7 +14,10 @@ class DomainReview(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
     domain = models.ForeignKey(FrameworkNode, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="domain_reviews", verbose_name=_("cơ quan thẩm định")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="domain_reviews",
+        verbose_name=_("cơ quan thẩm định"),
     )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -25,7 +28,10 @@ class DomainReview(models.Model):
         verbose_name=_("chuyên viên thẩm định"),
     )
     state = models.CharField(
-        _("trạng thái"), max_length=20, choices=DomainReviewState.choices, default=DomainReviewState.PENDING
+        _("trạng thái"),
+        max_length=20,
+        choices=DomainReviewState.choices,
+        default=DomainReviewState.PENDING,
     )
     completion_override = models.TextField(_("lý do hoàn thành khi còn yêu cầu mở"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -56,8 +62,12 @@ class Query(models.Model):
     items = models.ManyToManyField(ScoreItem, related_name="queries", verbose_name=_("tiêu chí"))
     question = models.TextField(_("nội dung yêu cầu"))
     due_on = models.DateField(_("hạn trả lời"))
-    state = models.CharField(_("trạng thái"), max_length=20, choices=QueryState.choices, default=QueryState.OPEN)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("trạng thái"), max_length=20, choices=QueryState.choices, default=QueryState.OPEN
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     raised_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(_("trả lời của đơn vị"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)

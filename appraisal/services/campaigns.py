@@ -109,7 +109,9 @@ def campaign_add_units(
             raise ValidationError(
                 _("Đợt đánh giá chưa có bộ chỉ số cho cấp của %(unit)s.") % {"unit": unit.name_vi}
             )
-    leaves_by_level = {level: _leaves_with_domains(framework) for level, framework in frameworks.items()}
+    leaves_by_level = {
+        level: _leaves_with_domains(framework) for level, framework in frameworks.items()
+    }
     submissions = Submission.objects.bulk_create(
         [
             Submission(

@@ -33,7 +33,11 @@ def role_grant(
     if role in ORGANISATION_ROLES and organisation is None:
         raise ValidationError(_("Vai trò này cần chỉ rõ cơ quan, đơn vị."))
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, program=program, role=role, organisation=organisation, defaults={"granted_by": actor}
+        user=user,
+        program=program,
+        role=role,
+        organisation=organisation,
+        defaults={"granted_by": actor},
     )
     if created:
         audit_record(
@@ -51,10 +55,14 @@ def role_grant(
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, actor: AbstractBaseUser | None, ip: str | None = None) -> None:
+def role_revoke(
+    *, assignment: RoleAssignment, actor: AbstractBaseUser | None, ip: str | None = None
+) -> None:
     """Take a role back. The grant row goes; the audit trail keeps both events."""
-    assignment = RoleAssignment.objects.select_related("user", "organisation").select_for_update(of=("self",)).get(
-        pk=assignment.pk
+    assignment = (
+        RoleAssignment.objects.select_related("user", "organisation")
+        .select_for_update(of=("self",))
+        .get(pk=assignment.pk)
     )
     if actor is not None and not permissions.is_secretariat(actor, assignment.program_id):
         raise PermissionDenied(_("Chỉ cơ quan thường trực mới được thu hồi quyền."))

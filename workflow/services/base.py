@@ -44,7 +44,9 @@ def run(
             % {"action": label, "state": _state_label(obj)}
         )
     if not bound.has_perm(actor):
-        raise TransitionRefused(_("Bạn không có quyền “%(action)s” ở bước này.") % {"action": label})
+        raise TransitionRefused(
+            _("Bạn không có quyền “%(action)s” ở bước này.") % {"action": label}
+        )
     transition = flow_class.__dict__[name].get_transition(flow.get_state())
     unmet = transition.get_unmet_condition(flow)
     if unmet is not None:

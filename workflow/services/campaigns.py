@@ -8,7 +8,13 @@ from workflow.services.base import lock, run
 
 def _campaign(name: str):
     @transaction.atomic
-    def service(*, campaign: Campaign, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None) -> Campaign:
+    def service(
+        *,
+        campaign: Campaign,
+        actor: AbstractBaseUser | None,
+        comment: str = "",
+        ip: str | None = None,
+    ) -> Campaign:
         locked = lock(Campaign, campaign.pk, "program")
         run(CampaignFlow, locked, name, actor=actor, comment=comment, ip=ip)
         return locked

@@ -46,9 +46,13 @@ def query_raise(
     items = list(items)
     if not question.strip():
         raise ValidationError(_("Cần nhập nội dung yêu cầu."))
-    if not items or any(i.submission_id != review.submission_id or i.domain_id != review.domain_id for i in items):
+    if not items or any(
+        i.submission_id != review.submission_id or i.domain_id != review.domain_id for i in items
+    ):
         raise ValidationError(_("Chọn các tiêu chí thuộc lĩnh vực đang thẩm định."))
-    query = Query.objects.create(review=review, question=question.strip(), due_on=due_on, raised_by=actor)
+    query = Query.objects.create(
+        review=review, question=question.strip(), due_on=due_on, raised_by=actor
+    )
     query.items.set(items)
     audit_record(
         kind=AuditKind.TRANSITION,
@@ -68,7 +72,9 @@ def query_raise(
 
 
 @transaction.atomic
-def query_answer(*, query: Query, answer: str, actor: AbstractBaseUser, ip: str | None = None) -> Query:
+def query_answer(
+    *, query: Query, answer: str, actor: AbstractBaseUser, ip: str | None = None
+) -> Query:
     locked = lock(Query, query.pk, *RELATED)
     locked.answer = answer.strip()
     run(QueryFlow, locked, "answer", actor=actor, comment=locked.answer, ip=ip)
@@ -88,7 +94,9 @@ def query_close(
 
 
 @transaction.atomic
-def query_reopen(*, query: Query, note: str, actor: AbstractBaseUser, ip: str | None = None) -> Query:
+def query_reopen(
+    *, query: Query, note: str, actor: AbstractBaseUser, ip: str | None = None
+) -> Query:
     if not note.strip():
         raise ValidationError(_("Cần nêu nội dung yêu cầu tiếp."))
     locked = lock(Query, query.pk, *RELATED)

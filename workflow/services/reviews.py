@@ -25,7 +25,11 @@ REFUSALS = {
 def _transition(name: str):
     @transaction.atomic
     def service(
-        *, review: DomainReview, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+        *,
+        review: DomainReview,
+        actor: AbstractBaseUser | None,
+        comment: str = "",
+        ip: str | None = None,
     ) -> DomainReview:
         locked = lock(DomainReview, review.pk, *RELATED)
         run(DomainReviewFlow, locked, name, actor=actor, comment=comment, ip=ip)
@@ -44,7 +48,11 @@ review_reopen = _transition("reopen")
 
 @transaction.atomic
 def review_assign(
-    *, review: DomainReview, reviewer: AbstractBaseUser, actor: AbstractBaseUser, ip: str | None = None
+    *,
+    review: DomainReview,
+    reviewer: AbstractBaseUser,
+    actor: AbstractBaseUser,
+    ip: str | None = None,
 ) -> DomainReview:
     """Put a reviewer on a domain review (or replace one). The grant is a guardian object
     permission; the assignment itself is kept in our table for lists. History is audited."""
@@ -55,13 +63,26 @@ def review_assign(
         raise TransitionRefused(_("Bạn không có quyền phân công thẩm định lĩnh vực này."))
     refusal = permissions.reviewer_refusal(actor, reviewer, locked)
     if refusal:
-        raise TransitionRefused(REFUSALS[refusal] % {"name": reviewer.get_full_name() or reviewer.get_username()})
+        raise TransitionRefused(
+            REFUSALS[refusal] % {"name": reviewer.get_full_name() or reviewer.get_username()}
+        )
     previous = locked.reviewer
     if previous is not None and previous.pk == reviewer.pk:
         raise TransitionInvalid(_("Chuyên viên này đã được phân công."))
     locked.reviewer = reviewer
-    name = "assign" if locked.state in (DomainReviewState.PENDING, DomainReviewState.ASSIGNED) else "reassign"
-    run(DomainReviewFlow, locked, name, actor=actor, comment=_("Phân công: %(name)s") % {"name": reviewer.get_username()}, ip=ip)
+    name = (
+        "assign"
+        if locked.state in (DomainReviewState.PENDING, DomainReviewState.ASSIGNED)
+        else "reassign"
+    )
+    run(
+        DomainReviewFlow,
+        locked,
+        name,
+        actor=actor,
+        comment=_("Phân công: %(name)s") % {"name": reviewer.get_username()},
+        ip=ip,
+    )
     if previous is not None:
         remove_perm(permissions.REVIEW_PERMISSION, previous, locked)
     assign_perm(permissions.REVIEW_PERMISSION, reviewer, locked)

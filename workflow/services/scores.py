@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appraisal import permissions
+from appraisal.framework_files.spec import fmt_decimal
 from appraisal.models import DomainReview, ScoreItem
 from appraisal.models.choices import ScoringMode
 from workflow.audit import audit_record
@@ -20,7 +21,9 @@ RELATED = ("submission", "submission__campaign", "node")
 
 
 def _lock_item(item: ScoreItem) -> ScoreItem:
-    return ScoreItem.objects.select_related(*RELATED).select_for_update(of=("self",)).get(pk=item.pk)
+    return (
+        ScoreItem.objects.select_related(*RELATED).select_for_update(of=("self",)).get(pk=item.pk)
+    )
 
 
 def _check_value(item: ScoreItem, value: Decimal | None) -> Decimal | None:
@@ -32,15 +35,29 @@ def _check_value(item: ScoreItem, value: Decimal | None) -> Decimal | None:
         raise ValidationError(_("Điểm phải là một số.")) from exc
     if not value.is_finite() or value != value.quantize(Decimal("0.01")):
         raise ValidationError(_("Điểm có tối đa hai chữ số thập phân."))
-    low, high = (-item.max_points, Decimal(0)) if item.is_deduction else (Decimal(0), item.max_points)
+    low, high = (
+        (-item.max_points, Decimal(0)) if item.is_deduction else (Decimal(0), item.max_points)
+    )
     if not low <= value <= high:
         raise ValidationError(
-            _("Điểm phải trong khoảng %(low)s đến %(high)s.") % {"low": low.normalize(), "high": high.normalize()}
+            _("Điểm phải trong khoảng %(low)s đến %(high)s.")
+            % {"low": low.normalize(), "high": high.normalize()}
         )
     return value + Decimal(0)
 
 
-def _audit(item: ScoreItem, field: str, old, new, *, actor, reason: str, stage: str, ip: str | None, internal=False):
+def _audit(
+    item: ScoreItem,
+    field: str,
+    old,
+    new,
+    *,
+    actor,
+    reason: str,
+    stage: str,
+    ip: str | None,
+    internal=False,
+):
     audit_record(
         kind=AuditKind.SCORE,
         actor=actor,
@@ -51,8 +68,8 @@ def _audit(item: ScoreItem, field: str, old, new, *, actor, reason: str, stage: 
         obj_id=item.pk,
         action=field,
         field=f"{item.node.code}.{field}",
-        old_value="" if old is None else str(old),
-        new_value="" if new is None else str(new),
+        old_value="" if old is None else fmt_decimal(old),
+        new_value="" if new is None else fmt_decimal(new),
         comment=reason,
         stage=stage,
         internal=internal,
@@ -78,7 +95,16 @@ def score_set_self(
         raise ValidationError(_("Tiêu chí này không do đơn vị tự chấm."))
     value = _check_value(item, value)
     if value != item.self_score:
-        _audit(item, "self_score", item.self_score, value, actor=actor, reason="", stage="self_assessment", ip=ip)
+        _audit(
+            item,
+            "self_score",
+            item.self_score,
+            value,
+            actor=actor,
+            reason="",
+            stage="self_assessment",
+            ip=ip,
+        )
         item.self_score = value
     if explanation is not None and explanation.strip() != item.explanation:
         item.explanation = explanation.strip()
@@ -89,7 +115,12 @@ def score_set_self(
 
 @transaction.atomic
 def score_propose(
-    *, item: ScoreItem, actor: AbstractBaseUser, value: Decimal, reason: str = "", ip: str | None = None
+    *,
+    item: ScoreItem,
+    actor: AbstractBaseUser,
+    value: Decimal,
+    reason: str = "",
+    ip: str | None = None,
 ) -> ScoreItem:
     """The assigned reviewer proposes a score; a reason is required when it differs from the
     unit's own."""
@@ -105,7 +136,16 @@ def score_propose(
     if value != item.self_score and not reason.strip():
         raise ValidationError(_("Cần nêu lý do khi điểm đề xuất khác điểm tự đánh giá."))
     if value != item.review_score:
-        _audit(item, "review_score", item.review_score, value, actor=actor, reason=reason.strip(), stage="review", ip=ip)
+        _audit(
+            item,
+            "review_score",
+            item.review_score,
+            value,
+            actor=actor,
+            reason=reason.strip(),
+            stage="review",
+            ip=ip,
+        )
         item.review_score = value
         item.version += 1
         item.save(update_fields=["review_score", "version", "updated_at"])
@@ -114,7 +154,12 @@ def score_propose(
 
 @transaction.atomic
 def score_finalise(
-    *, item: ScoreItem, actor: AbstractBaseUser, value: Decimal, reason: str = "", ip: str | None = None
+    *,
+    item: ScoreItem,
+    actor: AbstractBaseUser,
+    value: Decimal,
+    reason: str = "",
+    ip: str | None = None,
 ) -> ScoreItem:
     """The council fixes the final score; a reason is required when it differs from the
     proposal."""
@@ -127,7 +172,16 @@ def score_finalise(
     if value != item.review_score and not reason.strip():
         raise ValidationError(_("Cần nêu lý do khi điểm chốt khác điểm đề xuất."))
     if value != item.final_score:
-        _audit(item, "final_score", item.final_score, value, actor=actor, reason=reason.strip(), stage="council", ip=ip)
+        _audit(
+            item,
+            "final_score",
+            item.final_score,
+            value,
+            actor=actor,
+            reason=reason.strip(),
+            stage="council",
+            ip=ip,
+        )
         item.final_score = value
         item.version += 1
         item.save(update_fields=["final_score", "version", "updated_at"])

@@ -16,7 +16,11 @@ RELATED = ("campaign", "campaign__program", "unit")
 def _transition(name: str):
     @transaction.atomic
     def service(
-        *, submission: Submission, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+        *,
+        submission: Submission,
+        actor: AbstractBaseUser | None,
+        comment: str = "",
+        ip: str | None = None,
     ) -> Submission:
         locked = lock(Submission, submission.pk, *RELATED)
         run(SubmissionFlow, locked, name, actor=actor, comment=comment, ip=ip)
@@ -40,7 +44,11 @@ submission_publish = _transition("publish")
 
 @transaction.atomic
 def submission_start_review(
-    *, submission: Submission, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+    *,
+    submission: Submission,
+    actor: AbstractBaseUser | None,
+    comment: str = "",
+    ip: str | None = None,
 ) -> Submission:
     """Start the review: one domain review per domain, routed to the domain's owner."""
     locked = lock(Submission, submission.pk, *RELATED)

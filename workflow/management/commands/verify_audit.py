@@ -9,5 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         for problem in verify_chain():
-            raise CommandError(f"Audit chain broken at row seq={problem.seq} (id={problem.event_id}): {problem.reason}.")
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {AuditEvent.objects.count()} rows."))
+            raise CommandError(
+                f"Audit chain broken at row seq={problem.seq} (id={problem.event_id}): {problem.reason}."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit chain intact: {AuditEvent.objects.count()} rows.")
+        )

@@ -1,0 +1,186 @@
+"""“Việc của tôi”: everything waiting for one user, across roles and programs.
+
+Each source is one query filtered by our own tables (roles, assignments), so the page costs
+the same number of queries whatever the data size.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from appraisal import permissions
+from appraisal.models import DomainReview, Query, StageDeadline, Submission
+from appraisal.models.choices import Role, Stage
+from workflow.states import DomainReviewState, QueryState, SubmissionState
+
+
+@dataclass
+class Entry:
+    what: str | Promise
+    title: str
+    url: str
+    due_on: datetime.date | None
+    program: str
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.due_on is None, self.due_on or datetime.date.max, self.title)
+
+
+def _orgs_by_role(user) -> dict[str, set[tuple[int, int]]]:
+    """role → {(program_id, organisation_id)}; programs for roles without an organisation."""
+    out: dict[str, set[tuple[int, int]]] = {}
+    for grant in permissions.grants(user):
+        out.setdefault(grant.role, set()).add((grant.program_id, grant.organisation_id))
+    return out
+
+
+def _q(pairs: set[tuple[int, int]], program_field: str, org_field: str) -> Q:
+    query = Q(pk__in=[])
+    for program_id, organisation_id in pairs:
+        query |= Q(**{program_field: program_id, org_field: organisation_id})
+    return query
+
+
+def _programs(pairs: set[tuple[int, int]]) -> set[int]:
+    return {program_id for program_id, _org in pairs}
+
+
+def inbox_entries(user) -> list[Entry]:
+    roles = _orgs_by_role(user)
+    submissions: list[tuple[Submission, str | Promise, str]] = []  # (submission, what, stage)
+    entries: list[Entry] = []
+    base = Submission.objects.select_related("unit", "campaign", "campaign__program")
+
+    unit_q = {
+        SubmissionState.DRAFT: roles.get(Role.FOCAL_POINT, set()) | roles.get(Role.LEADER, set()),
+        SubmissionState.PENDING_APPROVAL: roles.get(Role.LEADER, set()),
+    }
+    unit_filter = Q(pk__in=[])
+    for state, pairs in unit_q.items():
+        if pairs:
+            unit_filter |= Q(state=state) & _q(pairs, "campaign__program_id", "unit_id")
+    secretariat = _programs(roles.get(Role.SECRETARIAT, set()))
+    council = _programs(
+        roles.get(Role.COUNCIL_CHAIR, set()) | roles.get(Role.COUNCIL_MEMBER, set())
+    )
+    wide_filter = Q(
+        campaign__program_id__in=secretariat,
+        state__in=[SubmissionState.SUBMITTED, SubmissionState.REVIEWED],
+    )
+    wide_filter |= Q(campaign__program_id__in=council, state=SubmissionState.IN_COUNCIL)
+    own_units = {org for pairs in roles.values() for _p, org in pairs if org}
+    rows = base.filter(unit_filter | wide_filter).filter(
+        campaign__state__in=["self_assessment", "review", "council"]
+    )
+    for submission in rows.order_by("pk"):
+        what, stage = _submission_task(submission, roles, own_units)
+        if what:
+            submissions.append((submission, what, stage))
+
+    reviews = list(
+        DomainReview.objects.filter(_review_filter(user, roles))
+        .exclude(submission__unit_id__in=own_units)
+        .select_related("submission__unit", "submission__campaign__program", "domain")
+    )
+    campaign_ids = {s.campaign_id for s, _w, _st in submissions} | {
+        r.submission.campaign_id for r in reviews
+    }
+    deadlines = {
+        (d.campaign_id, d.stage): d.due_on
+        for d in StageDeadline.objects.filter(campaign_id__in=campaign_ids)
+    }
+    for submission, what, stage in submissions:
+        entries.append(
+            Entry(
+                what=what,
+                title=f"{submission.unit.name} — {submission.campaign.year}",
+                url=reverse("submission_detail", args=[submission.pk]),
+                due_on=deadlines.get((submission.campaign_id, stage)),
+                program=submission.campaign.program.name,
+            )
+        )
+    entries += [_review_entry(review, deadlines) for review in reviews]
+    entries += _query_entries(user, roles)
+    return sorted(entries, key=lambda entry: entry.sort_key)
+
+
+def _submission_task(
+    submission: Submission, roles, own_units: set[int]
+) -> tuple[str | Promise, str]:
+    key = (submission.campaign.program_id, submission.unit_id)
+    if submission.state == SubmissionState.DRAFT and key in (
+        roles.get(Role.FOCAL_POINT, set()) | roles.get(Role.LEADER, set())
+    ):
+        return _("Tự chấm điểm và trình lãnh đạo"), Stage.SELF_ASSESSMENT
+    if submission.state == SubmissionState.PENDING_APPROVAL and key in roles.get(
+        Role.LEADER, set()
+    ):
+        return _("Phê duyệt báo cáo tự đánh giá"), Stage.SELF_ASSESSMENT
+    if submission.state == SubmissionState.SUBMITTED:
+        return _("Kiểm tra hồ sơ đã gửi, bắt đầu thẩm định"), Stage.REVIEW
+    if submission.state == SubmissionState.REVIEWED:
+        return _("Trình Hội đồng"), Stage.COUNCIL
+    if submission.state == SubmissionState.IN_COUNCIL and submission.unit_id not in own_units:
+        return _("Xem xét và chốt điểm tại Hội đồng"), Stage.COUNCIL
+    return "", ""
+
+
+def _review_filter(user, roles) -> Q:
+    mine = Q(
+        reviewer_id=user.pk,
+        state__in=[
+            DomainReviewState.ASSIGNED,
+            DomainReviewState.IN_PROGRESS,
+            DomainReviewState.AWAITING_UNIT,
+        ],
+    )
+    coordinated = Q(state=DomainReviewState.PENDING) & _q(
+        roles.get(Role.COORDINATOR, set()), "submission__campaign__program_id", "organisation_id"
+    )
+    return mine | coordinated
+
+
+def _review_entry(review: DomainReview, deadlines: dict) -> Entry:
+    what = (
+        _("Phân công thẩm định")
+        if review.state == DomainReviewState.PENDING
+        else review.get_state_display()
+    )
+    return Entry(
+        what=what,
+        title=f"{review.submission.unit.name} — {review.domain.code}. {review.domain.name}",
+        url=reverse("submission_detail", args=[review.submission_id]),
+        due_on=deadlines.get((review.submission.campaign_id, Stage.REVIEW)),
+        program=review.submission.campaign.program.name,
+    )
+
+
+def _query_entries(user, roles) -> list[Entry]:
+    unit_pairs = roles.get(Role.FOCAL_POINT, set()) | roles.get(Role.LEADER, set())
+    to_answer = Q(state=QueryState.OPEN) & _q(
+        unit_pairs, "review__submission__campaign__program_id", "review__submission__unit_id"
+    )
+    to_close = Q(state=QueryState.ANSWERED, review__reviewer_id=user.pk)
+    rows = Query.objects.filter(to_answer | to_close).select_related(
+        "review__submission__unit", "review__submission__campaign__program", "review__domain"
+    )
+    entries = []
+    for query in rows:
+        answering = query.state == QueryState.OPEN
+        entries.append(
+            Entry(
+                what=_("Trả lời yêu cầu giải trình")
+                if answering
+                else _("Xem trả lời, đóng yêu cầu"),
+                title=f"{query.review.submission.unit.name} — {query.review.domain.code}: {query.question[:80]}",
+                url=reverse("submission_detail", args=[query.review.submission_id]),
+                due_on=query.due_on,
+                program=query.review.submission.campaign.program.name,
+            )
+        )
+    return entries

@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from appraisal.inbox import inbox_entries
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    entries = inbox_entries(request.user)
+    return render(
+        request, "appraisal/inbox.html", {"entries": entries, "today": timezone.localdate()}
+    )
+
+
+@login_required
+def inbox_count(request: HttpRequest) -> HttpResponse:
+    """The badge in the navigation, loaded by htmx after the page so no page pays for it."""
+    return render(
+        request, "appraisal/_inbox_count.html", {"count": len(inbox_entries(request.user))}
+    )

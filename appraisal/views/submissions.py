@@ -1,0 +1,175 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisal import permissions
+from appraisal.models import Program
+from appraisal.requests import client_ip
+from workflow.flows import SubmissionFlow
+from workflow.labels import action_label, state_label
+from workflow.models import AuditEvent
+from workflow.services import submissions as submission_services
+from workflow.states import QueryState
+
+# The transitions a person starts from the submission page, and whether they need a reason.
+PAGE_TRANSITIONS = {
+    "send_for_approval": False,
+    "approve": False,
+    "return_to_draft": True,
+    "withdraw": False,
+    "return_incomplete": True,
+    "start_review": False,
+    "send_to_council": False,
+    "appraise": False,
+}
+
+
+def available_actions(user, submission) -> list[dict]:
+    """Transitions from the current state that this user may make (conditions are checked
+    on submit, with their message)."""
+    flow = SubmissionFlow(submission, actor=user)
+    actions = []
+    for name, needs_reason in PAGE_TRANSITIONS.items():
+        bound = getattr(flow, name)
+        if bound.can_proceed(check_conditions=False) and bound.has_perm(user):
+            actions.append(
+                {
+                    "name": name,
+                    "label": action_label("submission", name),
+                    "needs_reason": needs_reason,
+                }
+            )
+    return actions
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = permissions.get_submission_for_user(request, pk)
+    counts = submission.items.aggregate(
+        total=Count("id", filter=Q(scoring_mode="self", applicable=True)),
+        scored=Count(
+            "id", filter=Q(scoring_mode="self", applicable=True, self_score__isnull=False)
+        ),
+        explained=Count("id", filter=Q(scoring_mode="self", applicable=True) & ~Q(explanation="")),
+    )
+    reviews = submission.reviews.select_related("domain", "organisation", "reviewer").annotate(
+        open_queries=Count("queries", filter=Q(queries__state=QueryState.OPEN))
+    )
+    return render(
+        request,
+        "appraisal/submission_detail.html",
+        {
+            "submission": submission,
+            "counts": counts,
+            "reviews": reviews,
+            "actions": available_actions(request.user, submission),
+        },
+    )
+
+
+@require_POST
+@login_required
+def submission_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    submission = permissions.get_submission_for_user(request, pk)
+    if name not in PAGE_TRANSITIONS:
+        return HttpResponse(status=404)
+    service = getattr(submission_services, f"submission_{name}")
+    try:
+        service(
+            submission=submission,
+            actor=request.user,
+            comment=request.POST.get("comment", "")[:4000],
+            ip=client_ip(request),
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
+        return redirect("submission_detail", pk=pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("submission_detail", pk=pk)
+    messages.success(
+        request, _("Đã thực hiện: %(action)s.") % {"action": action_label("submission", name)}
+    )
+    return redirect("submission_detail", pk=pk)
+
+
+TIMELINE_PAGE = 200
+
+
+@login_required
+def submission_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = permissions.get_submission_for_user(request, pk)
+    events = AuditEvent.objects.filter(submission_id=submission.pk).order_by("seq")
+    if not permissions.sees_internal_notes(request.user, submission):
+        events = events.filter(internal=False)
+    page = Paginator(events, TIMELINE_PAGE).get_page(request.GET.get("page"))
+    for event in page:
+        event.label = action_label(event.object_type, event.action)
+        event.from_label = state_label(event.object_type, event.from_state)
+        event.to_label = state_label(event.object_type, event.to_state)
+    return render(
+        request, "appraisal/submission_timeline.html", {"submission": submission, "page": page}
+    )
+
+
+CSV_COLUMNS = [
+    "seq",
+    "created_at",
+    "kind",
+    "actor_name",
+    "ip",
+    "object_type",
+    "object_id",
+    "submission_id",
+    "action",
+    "from_state",
+    "to_state",
+    "field",
+    "old_value",
+    "new_value",
+    "comment",
+    "stage",
+    "internal",
+    "hash",
+]
+
+
+def spreadsheet_safe(value: object) -> str:
+    """Text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def audit_export(request: HttpRequest, program_pk: int) -> StreamingHttpResponse:
+    program = get_object_or_404(Program, pk=program_pk)
+    permissions.require(permissions.is_secretariat(request.user, program))
+    events = (
+        AuditEvent.objects.filter(program_id=program.pk).order_by("seq").values_list(*CSV_COLUMNS)
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # Excel opens UTF-8 CSV correctly with a BOM
+        yield writer.writerow(CSV_COLUMNS)
+        for row in events.iterator(chunk_size=2000):
+            yield writer.writerow([spreadsheet_safe(value) for value in row])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{program.code}-{stamp}.csv"'
+    return response
