@@ -35,6 +35,9 @@ HASHED_FIELDS = (
     "internal",
 )
 
+# What the CSV export carries: the hashed content (the actor by name) and the chain itself.
+EXPORT_FIELDS = (*(name for name in HASHED_FIELDS if name != "actor_id"), "prev_hash", "hash")
+
 
 def _value(event: AuditEvent, name: str) -> object:
     value = getattr(event, name)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from appraisal import permissions
 from appraisal.models import Program
 from appraisal.requests import client_ip
+from workflow.audit import EXPORT_FIELDS
 from workflow.flows import SubmissionFlow
 from workflow.labels import action_label, state_label
 from workflow.models import AuditEvent
@@ -121,26 +122,7 @@ def submission_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-CSV_COLUMNS = [
-    "seq",
-    "created_at",
-    "kind",
-    "actor_name",
-    "ip",
-    "object_type",
-    "object_id",
-    "submission_id",
-    "action",
-    "from_state",
-    "to_state",
-    "field",
-    "old_value",
-    "new_value",
-    "comment",
-    "stage",
-    "internal",
-    "hash",
-]
+CSV_COLUMNS = list(EXPORT_FIELDS)
 
 
 def spreadsheet_safe(value: object) -> str:

@@ -3,7 +3,7 @@ save and audit (the flow's on_success), all in the caller's transaction."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 
@@ -65,3 +65,25 @@ def _state_label(obj: models.Model) -> str:
 
 def _transition_label(flow_class: type[BaseFlow], name: str) -> str:
     return str(TRANSITION_LABELS.get((flow_class.object_type, name), name))
+
+
+def transition_service(
+    flow_class: type[BaseFlow], model: type[models.Model], name: str, *related: str
+):
+    """The service for one plain transition: `<object>_<name>(*, <object>, actor, comment, ip)`.
+
+    Transitions that do more than change state (start_review, assign, complete, ...) have
+    services of their own, written out where they live."""
+    parameter = model._meta.model_name if model._meta.model_name != "domainreview" else "review"
+
+    @transaction.atomic
+    def service(
+        *, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None, **objects
+    ):
+        locked = lock(model, objects[parameter].pk, *related)
+        run(flow_class, locked, name, actor=actor, comment=comment, ip=ip)
+        return locked
+
+    service.__name__ = f"{parameter}_{name}"
+    service.__doc__ = getattr(flow_class, name).__doc__
+    return service

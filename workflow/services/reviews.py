@@ -8,7 +8,13 @@ from appraisal.models import DomainReview
 from workflow.audit import audit_record
 from workflow.flows import DomainReviewFlow, SubmissionFlow
 from workflow.models import AuditKind
-from workflow.services.base import TransitionInvalid, TransitionRefused, lock, run
+from workflow.services.base import (
+    TransitionInvalid,
+    TransitionRefused,
+    lock,
+    run,
+    transition_service,
+)
 from workflow.states import DomainReviewState, SubmissionState
 
 RELATED = ("submission", "submission__campaign", "domain", "organisation")
@@ -23,21 +29,7 @@ REFUSALS = {
 
 
 def _transition(name: str):
-    @transaction.atomic
-    def service(
-        *,
-        review: DomainReview,
-        actor: AbstractBaseUser | None,
-        comment: str = "",
-        ip: str | None = None,
-    ) -> DomainReview:
-        locked = lock(DomainReview, review.pk, *RELATED)
-        run(DomainReviewFlow, locked, name, actor=actor, comment=comment, ip=ip)
-        return locked
-
-    service.__name__ = f"review_{name}"
-    service.__doc__ = getattr(DomainReviewFlow, name).__doc__
-    return service
+    return transition_service(DomainReviewFlow, DomainReview, name, *RELATED)
 
 
 review_start = _transition("start")

@@ -8,27 +8,13 @@ from django.utils.translation import gettext as _
 from appraisal.models import DomainReview, FrameworkNode, Submission
 from appraisal.models.choices import NodeKind
 from workflow.flows import SubmissionFlow
-from workflow.services.base import lock, run
+from workflow.services.base import lock, run, transition_service
 
 RELATED = ("campaign", "campaign__program", "unit")
 
 
 def _transition(name: str):
-    @transaction.atomic
-    def service(
-        *,
-        submission: Submission,
-        actor: AbstractBaseUser | None,
-        comment: str = "",
-        ip: str | None = None,
-    ) -> Submission:
-        locked = lock(Submission, submission.pk, *RELATED)
-        run(SubmissionFlow, locked, name, actor=actor, comment=comment, ip=ip)
-        return locked
-
-    service.__name__ = f"submission_{name}"
-    service.__doc__ = getattr(SubmissionFlow, name).__doc__
-    return service
+    return transition_service(SubmissionFlow, Submission, name, *RELATED)
 
 
 submission_send_for_approval = _transition("send_for_approval")
