@@ -90,3 +90,20 @@ def test_the_secretariat_exports_the_audit_as_csv_with_formulas_neutralised(
     assert body.splitlines()[0].startswith("seq,created_at,kind,actor_name")
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
     assert "bacninh.lanhdao" in body
+
+
+def test_the_admin_shows_the_audit_read_only(client, cast, history):
+    client.force_login(cast["admin"])
+    assert client.get(reverse("admin:workflow_auditevent_changelist")).status_code == 200
+    event = AuditEvent.objects.first()
+    response = client.post(
+        reverse("admin:workflow_auditevent_change", args=[event.pk]), {"comment": "x"}
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(
+            reverse("admin:workflow_auditevent_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert AuditEvent.objects.get(pk=event.pk).comment == event.comment
