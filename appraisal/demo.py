@@ -5,10 +5,12 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from appraisal.models import Campaign, DomainReview, ScoreItem, Submission
 from appraisal.models.choices import ScoringMethod, ScoringMode
+from documents.services import evidence_bind, evidence_upload
 from workflow.services.queries import query_raise
 from workflow.services.reviews import review_assign, review_complete, review_start
 from workflow.services.scores import score_propose, score_set_self
@@ -37,7 +39,32 @@ def _self_value(item: ScoreItem, index: int) -> Decimal:
     return item.max_points
 
 
+def demo_pdf(title: str) -> bytes:
+    """A small, valid one-page PDF standing for a scanned document."""
+    text = title.encode("latin-1", "replace")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        b"<</Length " + str(len(stream)).encode() + b">>stream\n" + stream + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Times-Roman>>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += str(number).encode() + b" 0 obj" + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 " + str(len(objects) + 1).encode() + b"\n0000000000 65535 f \n"
+    out += b"".join(f"{offset:010} 00000 n \n".encode() for offset in offsets)
+    out += b"trailer<</Size " + str(len(objects) + 1).encode() + b"/Root 1 0 R>>\nstartxref\n"
+    out += str(xref).encode() + b"\n%%EOF\n"
+    return bytes(out)
+
+
 def score_items(submission: Submission, username: str, limit: int | None = None) -> None:
+    """Score items as the focal point would; every third item is proven by a scanned file
+    instead of an explanation."""
     actor = _user(username)
     items = (
         submission.items.filter(scoring_mode=ScoringMode.SELF)
@@ -45,9 +72,20 @@ def score_items(submission: Submission, username: str, limit: int | None = None)
         .order_by("position")
     )
     for index, item in enumerate(items[:limit] if limit else items):
+        with_evidence = index % 3 == 0
+        explanation = "" if with_evidence else EXPLANATION
         score_set_self(
-            item=item, actor=actor, value=_self_value(item, index), explanation=EXPLANATION
+            item=item, actor=actor, value=_self_value(item, index), explanation=explanation
         )
+        if with_evidence:
+            name = f"{submission.unit.code}-{item.node.code}.pdf"
+            content = demo_pdf(f"{submission.unit.code} {item.node.code} - van ban kiem chung")
+            document = evidence_upload(
+                submission=submission, upload=SimpleUploadedFile(name, content), actor=actor
+            )
+            evidence_bind(
+                document=document, item=item, reference=f"tr. {index % 7 + 1}", actor=actor
+            )
 
 
 def _prefix(submission: Submission) -> str:

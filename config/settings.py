@@ -157,6 +157,27 @@ STORAGES = {
     },
 }
 
+# Evidence files: stored through the default storage, outside any public URL (no MEDIA_URL
+# is served); S3_BUCKET switches to an S3-compatible object store (django-storages).
+EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", 25 * 1024 * 1024))
+EVIDENCE_MAX_SUBMISSION_BYTES = int(
+    os.environ.get("EVIDENCE_MAX_SUBMISSION_BYTES", 1024 * 1024 * 1024)
+)
+if os.environ.get("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID"),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
 # Uploaded framework files are parsed in memory; keep them bounded.
 FRAMEWORK_UPLOAD_MAX_BYTES = int(os.environ.get("FRAMEWORK_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -7,7 +7,7 @@ object and writes the audit row. Calling a transition does NOT check its permiss
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow import fsm, this
@@ -353,14 +353,16 @@ class SubmissionFlow(BaseFlow):
 
 
 def incomplete_items(submission: Submission) -> list[str]:
-    """Codes of the applicable self-scored items without a score, or without evidence and
-    without an explanation. (Evidence binding arrives with the evidence locker; until then
-    an item needs its explanation.)"""
+    """Codes of the applicable self-scored items without a score, or without both bound
+    evidence and an explanation."""
+    from documents.models import Binding
+
     rows = (
         ScoreItem.objects.filter(
             submission=submission, applicable=True, scoring_mode=ScoringMode.SELF
         )
-        .filter(Q(self_score__isnull=True) | Q(explanation=""))
+        .annotate(has_evidence=Exists(Binding.objects.filter(item_id=OuterRef("pk"))))
+        .filter(Q(self_score__isnull=True) | Q(explanation="", has_evidence=False))
         .order_by("position")
         .values_list("node__code", flat=True)
     )

@@ -11,6 +11,7 @@ class AuditKind(models.TextChoices):
     ROLE_GRANT = "role_grant", _("Cấp quyền")
     ROLE_REVOKE = "role_revoke", _("Thu hồi quyền")
     ASSIGNMENT = "assignment", _("Phân công")
+    EVIDENCE = "evidence", _("Tài liệu kiểm chứng")
 
 
 class AuditEvent(models.Model):

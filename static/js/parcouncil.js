@@ -5,3 +5,21 @@ document.addEventListener("change", (event) => {
     target.form.submit();
   }
 });
+
+// Drag and drop onto an upload form: the dropped files become the form's files.
+document.querySelectorAll("[data-dropzone]").forEach((zone) => {
+  const input = zone.querySelector("input[type=file]");
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    if (input && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      zone.requestSubmit();
+    }
+  });
+});

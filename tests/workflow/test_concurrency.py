@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from appraisal.models import Submission
-from tests.workflow.conftest import fill_self_scores
+from tests.conftest import fill_self_scores
 from workflow.models import AuditEvent
 from workflow.services.submissions import submission_approve, submission_send_for_approval
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from appraisal.models import DomainReview
-from tests.workflow.conftest import fill_self_scores
+from tests.conftest import fill_self_scores
 from workflow.models import AuditEvent
 from workflow.services.queries import query_answer, query_close, query_raise, query_reopen
 from workflow.services.reviews import review_assign, review_complete, review_reopen, review_start

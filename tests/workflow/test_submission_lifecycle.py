@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from appraisal.models import DomainReview, ScoreItem, Submission
-from tests.workflow.conftest import fill_self_scores
+from tests.conftest import fill_self_scores
 from workflow.models import AuditEvent
 from workflow.services.campaigns import campaign_start_council, campaign_start_review
 from workflow.services.reviews import review_assign, review_complete, review_start

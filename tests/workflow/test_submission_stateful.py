@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from appraisal.models import Submission
-from tests.workflow.conftest import fill_self_scores
+from tests.conftest import fill_self_scores
 from workflow.audit import verify_chain
 from workflow.flows import SubmissionFlow
 from workflow.models import AuditEvent

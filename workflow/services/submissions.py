@@ -18,7 +18,6 @@ def _transition(name: str):
 
 
 submission_send_for_approval = _transition("send_for_approval")
-submission_approve = _transition("approve")
 submission_return_to_draft = _transition("return_to_draft")
 submission_withdraw = _transition("withdraw")
 submission_return_incomplete = _transition("return_incomplete")
@@ -26,6 +25,23 @@ submission_finish_review = _transition("finish_review")
 submission_send_to_council = _transition("send_to_council")
 submission_appraise = _transition("appraise")
 submission_publish = _transition("publish")
+
+
+@transaction.atomic
+def submission_approve(
+    *,
+    submission: Submission,
+    actor: AbstractBaseUser | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The leader submits the report: its evidence is frozen in a manifest of hashes."""
+    from documents.services import evidence_freeze
+
+    locked = lock(Submission, submission.pk, *RELATED)
+    run(SubmissionFlow, locked, "approve", actor=actor, comment=comment, ip=ip)
+    evidence_freeze(submission=locked)
+    return locked
 
 
 @transaction.atomic

@@ -1,0 +1,107 @@
+"""The evidence locker: files a unit submits as proof (tài liệu kiểm chứng)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from appraisal.models import ScoreItem, Submission
+
+
+class FileKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    XLSX = "xlsx", "Excel (XLSX)"
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+
+
+def version_path(instance: "DocumentVersion", filename: str) -> str:
+    # Never the user's name in the path: a random name under the submission's folder.
+    return f"evidence/{instance.document.submission_id}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class Document(models.Model):
+    """One piece of evidence of a submission; its content lives in versions."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="documents")
+    current = models.ForeignKey(
+        "DocumentVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+        ordering = ["submission", "pk"]
+
+    def __str__(self) -> str:
+        return self.current.name if self.current_id else f"#{self.pk}"
+
+
+class DocumentVersion(models.Model):
+    """The bytes of a document at one time. Never changed; replacing adds a version."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("phiên bản"))
+    file = models.FileField(upload_to=version_path, max_length=200)
+    name = models.CharField(_("tên tệp"), max_length=180)
+    kind = models.CharField(_("loại tệp"), max_length=10, choices=FileKind.choices)
+    size = models.PositiveBigIntegerField(_("dung lượng"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản tài liệu")
+        verbose_name_plural = _("phiên bản tài liệu")
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_unique_number")
+        ]
+        indexes = [models.Index(fields=["sha256"], name="version_sha256_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.number})"
+
+
+class Binding(models.Model):
+    """A document proves an item, at a page or section."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="bindings")
+    item = models.ForeignKey(ScoreItem, on_delete=models.CASCADE, related_name="bindings")
+    reference = models.CharField(_("trang, mục"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("gắn tài liệu với tiêu chí")
+        verbose_name_plural = _("gắn tài liệu với tiêu chí")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "item"], name="binding_unique_pair")
+        ]
+        indexes = [models.Index(fields=["item"], name="binding_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.item.node.code}"
+
+
+class EvidenceManifest(models.Model):
+    """What the evidence was when the submission was submitted: every file's hash."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="manifests")
+    created_at = models.DateTimeField(auto_now_add=True)
+    entries = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("bảng kê tài liệu")
+        verbose_name_plural = _("bảng kê tài liệu")
+        ordering = ["submission", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from documents import views
+
+urlpatterns = [
+    path("submissions/<int:pk>/evidence/", views.evidence_list, name="evidence_list"),
+    path(
+        "submissions/<int:pk>/evidence/upload/", views.evidence_upload_view, name="evidence_upload"
+    ),
+    path("evidence/<int:pk>/replace/", views.evidence_replace_view, name="evidence_replace"),
+    path("evidence/<int:pk>/bind/", views.evidence_bind_view, name="evidence_bind"),
+    path("evidence/bindings/<int:pk>/unbind/", views.evidence_unbind_view, name="evidence_unbind"),
+    path("evidence/versions/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+]

@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisal import permissions
+from appraisal.models import ScoreItem
+from appraisal.requests import client_ip
+from documents.files import CONTENT_TYPES
+from documents.forms import BindForm, UploadForm
+from documents.models import Binding, Document, DocumentVersion
+from documents.services import evidence_bind, evidence_replace, evidence_unbind, evidence_upload
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("Bạn không có quyền thực hiện thao tác này.")
+
+
+@login_required
+def evidence_list(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = permissions.get_submission_for_user(request, pk)
+    documents = (
+        Document.objects.filter(submission=submission)
+        .select_related("current")
+        .annotate(version_count=Count("versions", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "bindings",
+                queryset=Binding.objects.select_related("item__node").order_by("item__position"),
+            )
+        )
+        .order_by("pk")
+    )
+    can_edit = (
+        permissions.can_edit_submission(request.user, submission) and submission.state == "draft"
+    )
+    return render(
+        request,
+        "documents/evidence_list.html",
+        {
+            "submission": submission,
+            "documents": documents,
+            "can_edit": can_edit,
+            "upload_form": UploadForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def evidence_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each file on its own: a bad file is refused with its reason, the good ones are kept."""
+    submission = permissions.get_submission_for_user(request, pk)
+    files = request.FILES.getlist("files")
+    if not files:
+        messages.error(request, _("Chưa chọn tệp nào."))
+    for upload in files:
+        try:
+            evidence_upload(
+                submission=submission, upload=upload, actor=request.user, ip=client_ip(request)
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _problem(exc))
+        else:
+            messages.success(request, _("Đã tải lên “%(name)s”.") % {"name": upload.name})
+    return redirect("evidence_list", pk=submission.pk)
+
+
+def _document_for_user(request: HttpRequest, pk: int) -> Document:
+    document = get_object_or_404(Document.objects.select_related("submission", "current"), pk=pk)
+    permissions.get_submission_for_user(request, document.submission_id)
+    return document
+
+
+@require_POST
+@login_required
+def evidence_replace_view(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document_for_user(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Chưa chọn tệp nào."))
+    else:
+        try:
+            evidence_replace(
+                document=document, upload=upload, actor=request.user, ip=client_ip(request)
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _problem(exc))
+        else:
+            messages.success(request, _("Đã thay bằng phiên bản mới; phiên bản cũ vẫn được lưu."))
+    return redirect("evidence_list", pk=document.submission_id)
+
+
+@require_POST
+@login_required
+def evidence_bind_view(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document_for_user(request, pk)
+    form = BindForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nhập mã tiêu chí, ví dụ 1.2.3."))
+        return redirect("evidence_list", pk=document.submission_id)
+    item = ScoreItem.objects.filter(
+        submission_id=document.submission_id, node__code=form.cleaned_data["code"].strip()
+    ).first()
+    if item is None:
+        messages.error(
+            request, _("Hồ sơ không có tiêu chí “%(code)s”.") % {"code": form.cleaned_data["code"]}
+        )
+        return redirect("evidence_list", pk=document.submission_id)
+    try:
+        evidence_bind(
+            document=document,
+            item=item,
+            reference=form.cleaned_data["reference"],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+    return redirect("evidence_list", pk=document.submission_id)
+
+
+@require_POST
+@login_required
+def evidence_unbind_view(request: HttpRequest, pk: int) -> HttpResponse:
+    binding = get_object_or_404(Binding.objects.select_related("document"), pk=pk)
+    permissions.get_submission_for_user(request, binding.document.submission_id)
+    try:
+        evidence_unbind(binding=binding, actor=request.user, ip=client_ip(request))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+    return redirect("evidence_list", pk=binding.document.submission_id)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Served only here, after the permission check, as an attachment the browser will not sniff."""
+    version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
+    permissions.get_submission_for_user(request, version.document.submission_id)
+    try:
+        handle = version.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=version.name, content_type=CONTENT_TYPES[version.kind]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
