@@ -15,6 +15,10 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/count/", views.inbox_count, name="inbox_count"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission_detail"),
+    path(
+        "submissions/<int:pk>/workspace/", views.submission_workspace, name="submission_workspace"
+    ),
+    path("items/<int:pk>/self-score/", views.item_save, name="item_save"),
     path("submissions/<int:pk>/timeline/", views.submission_timeline, name="submission_timeline"),
     path(
         "submissions/<int:pk>/transition/<slug:name>/",

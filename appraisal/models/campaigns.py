@@ -148,6 +148,9 @@ class ScoreItem(models.Model):
         _("điểm đề xuất sau thẩm định"), null=True, blank=True, **POINTS
     )
     final_score = models.DecimalField(_("điểm Hội đồng chốt"), null=True, blank=True, **POINTS)
+    # what the unit counted, for items scored by a ratio
+    ratio_numerator = models.PositiveIntegerField(_("tử số"), null=True, blank=True)
+    ratio_denominator = models.PositiveIntegerField(_("mẫu số"), null=True, blank=True)
     explanation = models.TextField(_("giải trình"), blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

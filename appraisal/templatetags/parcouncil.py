@@ -34,3 +34,12 @@ def points(value: Decimal | int | None) -> str:
     number = Decimal(value).normalize()
     decimals = max(0, -number.as_tuple().exponent)
     return formats.number_format(number, decimal_pos=decimals, use_l10n=True)
+
+
+@register.filter
+def points_input(value: Decimal | str | None) -> str:
+    """A score as typed into a field: no trailing zeros, a point for decimals (0.5)."""
+    if value is None or value == "":
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return "0" if text == "-0" else text

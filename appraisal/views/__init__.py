@@ -17,6 +17,7 @@ from appraisal.views.submissions import (
     submission_timeline,
     submission_transition,
 )
+from appraisal.views.workspace import item_save, submission_workspace
 
 __all__ = [
     "audit_export",
@@ -28,6 +29,8 @@ __all__ = [
     "framework_lock",
     "framework_upload",
     "home",
+    "item_save",
+    "submission_workspace",
     "inbox",
     "inbox_count",
     "organisation_list",

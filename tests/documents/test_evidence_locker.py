@@ -277,9 +277,15 @@ def test_bound_evidence_stands_in_for_an_explanation(cast, bac_ninh):
     from appraisal.models import ScoreItem
     from workflow.flows import incomplete_items
 
-    item = ScoreItem.objects.filter(submission=bac_ninh, scoring_mode="self").order_by("position").first()
+    item = (
+        ScoreItem.objects.filter(submission=bac_ninh, scoring_mode="self")
+        .order_by("position")
+        .first()
+    )
     ScoreItem.objects.filter(pk=item.pk).update(explanation="")
     assert incomplete_items(bac_ninh) == [item.node.code]
-    document = evidence_upload(submission=bac_ninh, upload=upload("qd.pdf", pdf("proof")), actor=cast["bacninh_focal"])
+    document = evidence_upload(
+        submission=bac_ninh, upload=upload("qd.pdf", pdf("proof")), actor=cast["bacninh_focal"]
+    )
     evidence_bind(document=document, item=item, reference="tr. 1", actor=cast["bacninh_focal"])
     assert incomplete_items(bac_ninh) == []

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from appraisal import permissions
 from appraisal.framework_files.spec import fmt_decimal
 from appraisal.models import DomainReview, ScoreItem
-from appraisal.models.choices import ScoringMode
+from appraisal.models.choices import ScoringMethod, ScoringMode
+from appraisal.scoring import parse_entry
 from workflow.audit import audit_record
 from workflow.models import AuditKind
 from workflow.services.base import TransitionInvalid, TransitionRefused
@@ -76,16 +77,34 @@ def _audit(
     )
 
 
+class VersionConflict(ValidationError):
+    """Someone else saved the item since this person loaded it: nothing was overwritten."""
+
+    def __init__(self, item: ScoreItem):
+        self.item = item
+        score = "—" if item.self_score is None else fmt_decimal(item.self_score)
+        super().__init__(
+            _(
+                "Tiêu chí %(code)s vừa được người khác cập nhật (điểm hiện tại: %(score)s). Hãy xem lại rồi lưu lại."
+            )
+            % {"code": item.node.code, "score": score}
+        )
+
+
 @transaction.atomic
 def score_set_self(
     *,
     item: ScoreItem,
     actor: AbstractBaseUser,
-    value: Decimal | None,
+    value: Decimal | None = None,
     explanation: str | None = None,
+    entry: dict | None = None,
+    expected_version: int | None = None,
     ip: str | None = None,
 ) -> ScoreItem:
-    """The unit scores an item of its draft (and explains it)."""
+    """The unit scores an item of its draft and explains it. `entry` is what the workspace
+    form sent (checked against the item's scoring method); `value` a score given directly.
+    With `expected_version`, a save over someone else's newer save is refused."""
     item = _lock_item(item)
     if not permissions.can_edit_submission(actor, item.submission):
         raise TransitionRefused(_("Chỉ cán bộ của đơn vị mới được tự chấm điểm."))
@@ -93,7 +112,27 @@ def score_set_self(
         raise TransitionInvalid(_("Chỉ chấm điểm khi hồ sơ đang tự chấm."))
     if item.scoring_mode != ScoringMode.SELF:
         raise ValidationError(_("Tiêu chí này không do đơn vị tự chấm."))
-    value = _check_value(item, value)
+    if expected_version is not None and expected_version != item.version:
+        raise VersionConflict(item)
+    numerator, denominator = item.ratio_numerator, item.ratio_denominator
+    if entry is not None:
+        parsed = parse_entry(
+            method=item.node.scoring_method,
+            params=item.node.method_params,
+            maximum=item.max_points,
+            data=entry,
+        )
+        value, numerator, denominator = parsed.score, parsed.numerator, parsed.denominator
+    else:
+        value = _check_value(item, value)
+        if value is not None and item.node.scoring_method == ScoringMethod.CHOICE:
+            parse_entry(
+                method=ScoringMethod.CHOICE,
+                params=item.node.method_params,
+                maximum=item.max_points,
+                data={"score": value},
+            )
+    changed = False
     if value != item.self_score:
         _audit(
             item,
@@ -105,11 +144,23 @@ def score_set_self(
             stage="self_assessment",
             ip=ip,
         )
-        item.self_score = value
+        item.self_score, changed = value, True
+    if (numerator, denominator) != (item.ratio_numerator, item.ratio_denominator):
+        item.ratio_numerator, item.ratio_denominator, changed = numerator, denominator, True
     if explanation is not None and explanation.strip() != item.explanation:
-        item.explanation = explanation.strip()
-    item.version += 1
-    item.save(update_fields=["self_score", "explanation", "version", "updated_at"])
+        item.explanation, changed = explanation.strip(), True
+    if changed:
+        item.version += 1
+        item.save(
+            update_fields=[
+                "self_score",
+                "ratio_numerator",
+                "ratio_denominator",
+                "explanation",
+                "version",
+                "updated_at",
+            ]
+        )
     return item
 
 

@@ -1,0 +1,86 @@
+"""From what a focal point enters to a score, by the item's scoring method (DOMAIN.md §2)."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from appraisal.framework_files.spec import fmt_decimal
+from appraisal.models.choices import ScoringMethod
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class Entered:
+    score: Decimal | None
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+def _decimal(raw: str, label: str) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(_("%(label)s phải là một số.") % {"label": label}) from exc
+    if not value.is_finite():
+        raise ValidationError(_("%(label)s phải là một số.") % {"label": label})
+    return value
+
+
+def _count(raw: str, label: str) -> int:
+    text = str(raw).strip()
+    if not text.isdigit() or len(text) > 9:
+        raise ValidationError(_("%(label)s phải là số nguyên không âm.") % {"label": label})
+    return int(text)
+
+
+def ratio_score(params: dict, maximum: Decimal, numerator: int, denominator: int) -> Decimal:
+    ratio = Decimal(numerator) / Decimal(denominator)
+    if params.get("linear"):
+        return (maximum * ratio).quantize(CENT, rounding=ROUND_HALF_UP)
+    for band in params.get("bands", []):
+        if ratio >= Decimal(band["min_ratio"]):
+            return Decimal(band["points"])
+    return Decimal(0)
+
+
+def parse_entry(*, method: str, params: dict, maximum: Decimal, data: dict) -> Entered:
+    """The score an entry gives, or a ValidationError saying what is wrong with it.
+    An empty entry clears the score."""
+    if method == ScoringMethod.RATIO:
+        raw_n, raw_d = data.get("numerator", ""), data.get("denominator", "")
+        if str(raw_n).strip() == "" and str(raw_d).strip() == "":
+            return Entered(None)
+        numerator = _count(raw_n, params.get("numerator") or _("Tử số"))
+        denominator = _count(raw_d, params.get("denominator") or _("Mẫu số"))
+        if denominator == 0:
+            raise ValidationError(_("Mẫu số bằng 0: không tính được tỷ lệ."))
+        if numerator > denominator:
+            raise ValidationError(_("Tử số không được lớn hơn mẫu số."))
+        return Entered(ratio_score(params, maximum, numerator, denominator), numerator, denominator)
+    raw = data.get("score", "")
+    if str(raw).strip() == "":
+        return Entered(None)
+    value = _decimal(raw, _("Điểm"))
+    if method == ScoringMethod.CHOICE:
+        allowed = [Decimal(option["points"]) for option in params.get("options", [])]
+        if value not in allowed:
+            raise ValidationError(
+                _("Chọn một trong các mức: %(levels)s.")
+                % {"levels": ", ".join(fmt_decimal(v) for v in allowed)}
+            )
+        return Entered(value)
+    step = Decimal(params.get("step", "0.25"))
+    low, high = (
+        (-maximum, Decimal(0)) if method == ScoringMethod.DEDUCTION else (Decimal(0), maximum)
+    )
+    if not low <= value <= high:
+        raise ValidationError(
+            _("Điểm phải trong khoảng %(low)s đến %(high)s.")
+            % {"low": fmt_decimal(low), "high": fmt_decimal(high)}
+        )
+    if value % step != 0:
+        raise ValidationError(_("Điểm phải theo bước %(step)s.") % {"step": fmt_decimal(step)})
+    return Entered(value)
