@@ -18,6 +18,14 @@ urlpatterns = [
     path(
         "submissions/<int:pk>/workspace/", views.submission_workspace, name="submission_workspace"
     ),
+    path(
+        "submissions/<int:pk>/export.xlsx",
+        views.submission_export_xlsx,
+        name="submission_export_xlsx",
+    ),
+    path(
+        "submissions/<int:pk>/import/", views.submission_import_xlsx, name="submission_import_xlsx"
+    ),
     path("items/<int:pk>/self-score/", views.item_save, name="item_save"),
     path("submissions/<int:pk>/timeline/", views.submission_timeline, name="submission_timeline"),
     path(

@@ -17,7 +17,12 @@ from appraisal.views.submissions import (
     submission_timeline,
     submission_transition,
 )
-from appraisal.views.workspace import item_save, submission_workspace
+from appraisal.views.workspace import (
+    item_save,
+    submission_export_xlsx,
+    submission_import_xlsx,
+    submission_workspace,
+)
 
 __all__ = [
     "audit_export",
@@ -31,6 +36,8 @@ __all__ = [
     "home",
     "item_save",
     "submission_workspace",
+    "submission_export_xlsx",
+    "submission_import_xlsx",
     "inbox",
     "inbox_count",
     "organisation_list",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from appraisal import permissions
 from appraisal.models import Program
 from appraisal.requests import client_ip
+from appraisal.workspace import workspace
 from workflow.audit import EXPORT_FIELDS
 from workflow.flows import SubmissionFlow
 from workflow.labels import action_label, state_label
@@ -62,6 +63,13 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         explained=Count("id", filter=Q(scoring_mode="self", applicable=True) & ~Q(explanation="")),
     )
+    domains, overall = workspace(submission)
+    without_evidence = [
+        item
+        for domain in domains
+        for item in domain.items
+        if item.scoring_mode == "self" and item.evidence_count == 0
+    ]
     reviews = submission.reviews.select_related("domain", "organisation", "reviewer").annotate(
         open_queries=Count("queries", filter=Q(queries__state=QueryState.OPEN))
     )
@@ -72,6 +80,9 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "submission": submission,
             "counts": counts,
             "reviews": reviews,
+            "domains": domains,
+            "overall": overall,
+            "without_evidence": without_evidence,
             "actions": available_actions(request.user, submission),
         },
     )

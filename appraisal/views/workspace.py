@@ -1,15 +1,20 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import permissions
+from appraisal.exceptions import ProblemsError
 from appraisal.models import ScoreItem
 from appraisal.requests import client_ip
+from appraisal.submission_xlsx import export_submission, import_submission
 from appraisal.workspace import FILTERS, bindings_queryset, summary_for, workspace
 from workflow.services.scores import VersionConflict, score_set_self
 from workflow.states import SubmissionState
@@ -97,3 +102,54 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _workspace_url(pk: int) -> str:
     return reverse("submission_workspace", args=[pk])
+
+
+@login_required
+def submission_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = permissions.get_submission_for_user(request, pk)
+    response = HttpResponse(
+        export_submission(submission),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="cham-diem-{submission.unit.code}-{submission.campaign.year}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def submission_import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import a filled template: every bad row is listed and nothing is written."""
+    submission = permissions.get_submission_for_user(request, pk)
+    permissions.require(_can_edit(request.user, submission))
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size > settings.FRAMEWORK_UPLOAD_MAX_BYTES:
+            problems = [
+                _("Chọn tệp Excel (tối đa %(limit)s).")
+                % {"limit": filesizeformat(settings.FRAMEWORK_UPLOAD_MAX_BYTES)}
+            ]
+        else:
+            try:
+                changed = import_submission(
+                    submission=submission,
+                    data=upload.read(),
+                    actor=request.user,
+                    ip=client_ip(request),
+                )
+            except ProblemsError as exc:
+                problems = [str(problem) for problem in exc.problems]
+            except (ValidationError, PermissionDenied) as exc:
+                problems = [" ".join(getattr(exc, "messages", [str(exc)]))]
+            else:
+                messages.success(
+                    request, _("Đã nhập tệp Excel: %(n)s tiêu chí được cập nhật.") % {"n": changed}
+                )
+                return redirect("submission_workspace", pk=submission.pk)
+    return render(
+        request,
+        "appraisal/submission_import.html",
+        {"submission": submission, "problems": problems},
+        status=400 if problems else 200,
+    )
