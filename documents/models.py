@@ -105,3 +105,30 @@ class EvidenceManifest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def report_path(instance: "GeneratedReport", filename: str) -> str:
+    return f"reports/{instance.submission_id}/{instance.kind}-{uuid.uuid4().hex}.pdf"
+
+
+class GeneratedReport(models.Model):
+    """A PDF made from a submission's data; `fingerprint` says which data it shows."""
+
+    class Kind(models.TextChoices):
+        SELF_ASSESSMENT = "self_assessment", _("Báo cáo tự đánh giá, chấm điểm")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    file = models.FileField(upload_to=report_path, max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    generated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("báo cáo PDF")
+        verbose_name_plural = _("báo cáo PDF")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "kind"], name="report_unique_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.kind}"

@@ -10,5 +10,7 @@ urlpatterns = [
     path("evidence/<int:pk>/replace/", views.evidence_replace_view, name="evidence_replace"),
     path("evidence/<int:pk>/bind/", views.evidence_bind_view, name="evidence_bind"),
     path("evidence/bindings/<int:pk>/unbind/", views.evidence_unbind_view, name="evidence_unbind"),
+    path("submissions/<int:pk>/report.pdf", views.report_download, name="report_download"),
+    path("submissions/<int:pk>/report/", views.report_generate, name="report_generate"),
     path("evidence/versions/<int:pk>/download/", views.evidence_download, name="evidence_download"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +13,9 @@ from appraisal.models import ScoreItem
 from appraisal.requests import client_ip
 from documents.files import CONTENT_TYPES
 from documents.forms import BindForm, UploadForm
-from documents.models import Binding, Document, DocumentVersion
+from documents.models import Binding, Document, DocumentVersion, GeneratedReport
 from documents.services import evidence_bind, evidence_replace, evidence_unbind, evidence_upload
+from documents.tasks import enqueue_self_assessment_report
 
 
 def _problem(exc: Exception) -> str:
@@ -154,3 +156,35 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    submission = permissions.get_submission_for_user(request, pk)
+    report = GeneratedReport.objects.filter(
+        submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
+    ).first()
+    if report is None or not report.file:
+        raise Http404
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=f"bao-cao-tu-danh-gia-{submission.unit.code}-{submission.campaign.year}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@login_required
+def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = permissions.get_submission_for_user(request, pk)
+    permissions.require(
+        permissions.can_edit_submission(request.user, submission)
+        or permissions.is_secretariat(request.user, submission.campaign.program_id)
+    )
+    with transaction.atomic():
+        enqueue_self_assessment_report(submission.pk)
+    messages.success(request, _("Đang tạo báo cáo; tải về sau ít phút."))
+    return redirect("submission_detail", pk=submission.pk)

@@ -149,6 +149,10 @@ class CampaignFlow(BaseFlow):
 # Submission ----------------------------------------------------------------------------
 
 
+# Transitions after which the self-assessment report is (re)made by a worker.
+REPORT_AFTER = {"send_for_approval", "approve"}
+
+
 class SubmissionFlow(BaseFlow):
     object_type = "submission"
     state = fsm.State(SubmissionState, default=S.DRAFT)
@@ -164,6 +168,10 @@ class SubmissionFlow(BaseFlow):
     @state.on_success()
     def _done(self, descriptor, source, target, **kwargs) -> None:
         self.save_and_audit(descriptor, source, target)
+        if descriptor._func.__name__ in REPORT_AFTER:
+            from documents.tasks import enqueue_self_assessment_report
+
+            enqueue_self_assessment_report(self.obj.pk)
 
     def program_id(self) -> int:
         return self.obj.campaign.program_id

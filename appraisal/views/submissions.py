@@ -15,6 +15,8 @@ from appraisal import permissions
 from appraisal.models import Program
 from appraisal.requests import client_ip
 from appraisal.workspace import workspace
+from documents.models import GeneratedReport
+from documents.reports import fingerprint
 from workflow.audit import EXPORT_FIELDS
 from workflow.flows import SubmissionFlow
 from workflow.labels import action_label, state_label
@@ -64,6 +66,9 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         explained=Count("id", filter=Q(scoring_mode="self", applicable=True) & ~Q(explanation="")),
     )
     domains, overall = workspace(submission)
+    report = GeneratedReport.objects.filter(
+        submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
+    ).first()
     without_evidence = [
         item
         for domain in domains
@@ -83,6 +88,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "domains": domains,
             "overall": overall,
             "without_evidence": without_evidence,
+            "report": report,
+            "report_current": report is not None and report.fingerprint == fingerprint(submission),
             "actions": available_actions(request.user, submission),
         },
     )
