@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import permissions
-from appraisal.models import DomainReview, Query, StageDeadline, Submission
+from appraisal.models import DomainReview, NotApplicableRequest, Query, StageDeadline, Submission
 from appraisal.models.choices import Role, Stage
 from workflow.states import DomainReviewState, QueryState, SubmissionState
 
@@ -106,6 +106,7 @@ def inbox_entries(user) -> list[Entry]:
         )
     entries += [_review_entry(review, deadlines) for review in reviews]
     entries += _query_entries(user, roles)
+    entries += _na_entries(secretariat)
     return sorted(entries, key=lambda entry: entry.sort_key)
 
 
@@ -184,3 +185,21 @@ def _query_entries(user, roles) -> list[Entry]:
             )
         )
     return entries
+
+
+def _na_entries(secretariat_programs: set[int]) -> list[Entry]:
+    if not secretariat_programs:
+        return []
+    rows = NotApplicableRequest.objects.filter(
+        state=NotApplicableRequest.State.PENDING, item__submission__campaign__program_id__in=secretariat_programs
+    ).select_related("item__node", "item__submission__unit", "item__submission__campaign__program")
+    return [
+        Entry(
+            what=_("Quyết định tiêu chí không áp dụng"),
+            title=f"{na.item.submission.unit.name} — {na.item.node.code}",
+            url=reverse("submission_detail", args=[na.item.submission_id]),
+            due_on=None,
+            program=na.item.submission.campaign.program.name,
+        )
+        for na in rows
+    ]

@@ -27,6 +27,8 @@ urlpatterns = [
         "submissions/<int:pk>/import/", views.submission_import_xlsx, name="submission_import_xlsx"
     ),
     path("items/<int:pk>/self-score/", views.item_save, name="item_save"),
+    path("items/<int:pk>/not-applicable/", views.item_not_applicable, name="item_not_applicable"),
+    path("not-applicable/<int:pk>/decide/", views.na_request_decide, name="na_request_decide"),
     path("submissions/<int:pk>/timeline/", views.submission_timeline, name="submission_timeline"),
     path(
         "submissions/<int:pk>/transition/<slug:name>/",

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch
 
-from appraisal.models import FrameworkNode, ScoreItem, Submission
+from appraisal.models import FrameworkNode, NotApplicableRequest, ScoreItem, Submission
 from appraisal.models.choices import NodeKind, ScoringMode
 
 FILTERS = ("todo", "no_evidence", "no_explanation")
@@ -60,7 +60,10 @@ def workspace(
         ScoreItem.objects.filter(submission=submission)
         .select_related("node", "node__parent")
         .annotate(evidence_count=Count("bindings"))
-        .prefetch_related(Prefetch("bindings", queryset=bindings_queryset()))
+        .prefetch_related(
+            Prefetch("bindings", queryset=bindings_queryset()),
+            Prefetch("na_requests", queryset=pending_na_requests(), to_attr="pending_na"),
+        )
         .order_by("position")
     )
     overall = DomainSummary(node=None)
@@ -71,6 +74,10 @@ def workspace(
         if _shown(item, wanted):
             summary.items.append(item)
     return list(domains.values()), overall
+
+
+def pending_na_requests():
+    return NotApplicableRequest.objects.filter(state=NotApplicableRequest.State.PENDING)
 
 
 def bindings_queryset():

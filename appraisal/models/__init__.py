@@ -7,7 +7,7 @@ from appraisal.models.campaigns import (
 )
 from appraisal.models.frameworks import Framework, FrameworkNode
 from appraisal.models.organisations import Organisation, OrganisationLineage, Program
-from appraisal.models.reviews import DomainReview, Query
+from appraisal.models.reviews import DomainReview, NotApplicableRequest, Query
 from appraisal.models.roles import RoleAssignment
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "DomainReview",
     "Framework",
     "FrameworkNode",
+    "NotApplicableRequest",
     "Organisation",
     "OrganisationLineage",
     "Program",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -153,6 +154,10 @@ class ScoreItem(models.Model):
     ratio_denominator = models.PositiveIntegerField(_("mẫu số"), null=True, blank=True)
     explanation = models.TextField(_("giải trình"), blank=True)
     version = models.PositiveIntegerField(default=0)
+    # who saved last: a version mismatch is a conflict only when it was someone else
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

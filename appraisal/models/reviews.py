@@ -83,3 +83,43 @@ class Query(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} · {self.question[:40]}"
+
+
+class NotApplicableRequest(models.Model):
+    """A unit asks that an item not apply to it; the secretariat decides. When approved the
+    item leaves both the score and the maximum."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ quyết định")
+        APPROVED = "approved", _("Đã chấp thuận")
+        REFUSED = "refused", _("Không chấp thuận")
+
+    item = models.ForeignKey(ScoreItem, on_delete=models.CASCADE, related_name="na_requests")
+    reason = models.TextField(_("lý do"))
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("ghi chú quyết định"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị không áp dụng")
+        verbose_name_plural = _("đề nghị không áp dụng")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(state="pending"),
+                name="one_pending_na_request_per_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.state}"

@@ -18,7 +18,9 @@ from appraisal.views.submissions import (
     submission_transition,
 )
 from appraisal.views.workspace import (
+    item_not_applicable,
     item_save,
+    na_request_decide,
     submission_export_xlsx,
     submission_import_xlsx,
     submission_workspace,
@@ -34,7 +36,9 @@ __all__ = [
     "framework_lock",
     "framework_upload",
     "home",
+    "item_not_applicable",
     "item_save",
+    "na_request_decide",
     "submission_workspace",
     "submission_export_xlsx",
     "submission_import_xlsx",

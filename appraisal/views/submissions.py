@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import permissions
-from appraisal.models import Program
+from appraisal.models import NotApplicableRequest, Program
 from appraisal.requests import client_ip
 from appraisal.workspace import workspace
 from documents.models import GeneratedReport
@@ -89,6 +89,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overall": overall,
             "without_evidence": without_evidence,
             "report": report,
+            "na_requests": _pending_na(request.user, submission),
             "report_current": report is not None and report.fingerprint == fingerprint(submission),
             "actions": available_actions(request.user, submission),
         },
@@ -173,3 +174,16 @@ def audit_export(request: HttpRequest, program_pk: int) -> StreamingHttpResponse
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-{program.code}-{stamp}.csv"'
     return response
+
+
+def _pending_na(user, submission) -> list:
+    """The not-applicable requests the secretariat has to decide (empty for everyone else)."""
+    if not permissions.is_secretariat(user, submission.campaign.program_id):
+        return []
+    return list(
+        NotApplicableRequest.objects.filter(
+            item__submission=submission, state=NotApplicableRequest.State.PENDING
+        )
+        .select_related("item__node", "requested_by")
+        .order_by("item__position")
+    )

@@ -12,10 +12,17 @@ from django.views.decorators.http import require_POST
 
 from appraisal import permissions
 from appraisal.exceptions import ProblemsError
-from appraisal.models import ScoreItem
+from appraisal.models import NotApplicableRequest, ScoreItem
 from appraisal.requests import client_ip
 from appraisal.submission_xlsx import export_submission, import_submission
-from appraisal.workspace import FILTERS, bindings_queryset, summary_for, workspace
+from appraisal.workspace import (
+    FILTERS,
+    bindings_queryset,
+    pending_na_requests,
+    summary_for,
+    workspace,
+)
+from workflow.services.applicability import na_decide, na_request
 from workflow.services.scores import VersionConflict, score_set_self
 from workflow.states import SubmissionState
 
@@ -79,7 +86,10 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
     fresh = (
         ScoreItem.objects.select_related("node", "node__parent")
         .annotate(evidence_count=Count("bindings"))
-        .prefetch_related(Prefetch("bindings", queryset=bindings_queryset()))
+        .prefetch_related(
+            Prefetch("bindings", queryset=bindings_queryset()),
+            Prefetch("na_requests", queryset=pending_na_requests(), to_attr="pending_na"),
+        )
         .get(pk=item.pk)
     )
     domain, overall = summary_for(submission, fresh.domain_id)
@@ -153,3 +163,45 @@ def submission_import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         {"submission": submission, "problems": problems},
         status=400 if problems else 200,
     )
+
+
+@require_POST
+@login_required
+def item_not_applicable(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit asks that an item not apply to it."""
+    item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
+    submission = permissions.get_submission_for_user(request, item.submission_id)
+    try:
+        na_request(
+            item=item,
+            reason=request.POST.get("reason", "")[:2000],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("Đã gửi đề nghị; cơ quan thường trực sẽ quyết định."))
+    return redirect(f"{_workspace_url(submission.pk)}#item-{item.pk}")
+
+
+@require_POST
+@login_required
+def na_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    na = get_object_or_404(NotApplicableRequest.objects.select_related("item"), pk=pk)
+    submission = permissions.get_submission_for_user(request, na.item.submission_id)
+    try:
+        na_decide(
+            request=na,
+            approve=request.POST.get("approve") == "1",
+            note=request.POST.get("note", "")[:2000],
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ghi nhận quyết định."))
+    return redirect("submission_detail", pk=submission.pk)

@@ -129,7 +129,23 @@ def test_workspace_queries_do_not_grow_with_items_or_documents(
 ):
     client.force_login(cast["bacninh_focal"])
     # session, user, submission with campaign/program/unit/framework, role grants, domains,
-    # items with nodes and evidence counts, their bindings with documents
-    with django_assert_num_queries(7):
+    # items with nodes and evidence counts, their bindings with documents, pending
+    # not-applicable requests
+    with django_assert_num_queries(8):
         response = client.get(reverse("submission_workspace", args=[loaded.pk]))
     assert response.status_code == 200
+
+
+def test_one_persons_quick_successive_saves_do_not_conflict(client, cast, draft):
+    item = choice_item(draft)
+    top = item.node.method_params["options"][0]["points"]
+    client.force_login(cast["bacninh_focal"])
+    url = reverse("item_save", args=[item.pk])
+    assert client.post(url, {"score": top, "version": 0}, **HTMX).status_code == 200
+    # the explanation's save left the page before the score's answer came back: same version
+    assert (
+        client.post(url, {"score": top, "explanation": "Đủ", "version": 0}, **HTMX).status_code
+        == 200
+    )
+    item.refresh_from_db()
+    assert (item.explanation, item.version) == ("Đủ", 2)

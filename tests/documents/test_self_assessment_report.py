@@ -44,13 +44,21 @@ def test_the_report_is_remade_only_when_the_data_changes(cast, bac_ninh):
     item.explanation = "Giải trình mới"
     item.save()
     remade = ensure_self_assessment_report(bac_ninh.pk)
-    assert remade.pk == first.pk and remade.file.name != first.file.name and remade.fingerprint != first.fingerprint
+    assert (
+        remade.pk == first.pk
+        and remade.file.name != first.file.name
+        and remade.fingerprint != first.fingerprint
+    )
 
 
-def test_sending_for_approval_enqueues_the_report(cast, bac_ninh, django_capture_on_commit_callbacks):
+def test_sending_for_approval_enqueues_the_report(
+    cast, bac_ninh, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         submission_send_for_approval(submission=bac_ninh, actor=cast["bacninh_focal"])
-    assert GeneratedReport.objects.filter(submission=bac_ninh).exists()  # the worker ran it (sync in tests)
+    assert GeneratedReport.objects.filter(
+        submission=bac_ninh
+    ).exists()  # the worker ran it (sync in tests)
 
 
 def test_report_download_is_guarded(client, cast, bac_ninh):

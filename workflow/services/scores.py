@@ -112,7 +112,11 @@ def score_set_self(
         raise TransitionInvalid(_("Chỉ chấm điểm khi hồ sơ đang tự chấm."))
     if item.scoring_mode != ScoringMode.SELF:
         raise ValidationError(_("Tiêu chí này không do đơn vị tự chấm."))
-    if expected_version is not None and expected_version != item.version:
+    if (
+        expected_version is not None
+        and expected_version != item.version
+        and item.last_editor_id != actor.pk
+    ):
         raise VersionConflict(item)
     numerator, denominator = item.ratio_numerator, item.ratio_denominator
     if entry is not None:
@@ -151,6 +155,7 @@ def score_set_self(
         item.explanation, changed = explanation.strip(), True
     if changed:
         item.version += 1
+        item.last_editor = actor
         item.save(
             update_fields=[
                 "self_score",
@@ -158,6 +163,7 @@ def score_set_self(
                 "ratio_denominator",
                 "explanation",
                 "version",
+                "last_editor",
                 "updated_at",
             ]
         )
