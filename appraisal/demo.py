@@ -88,21 +88,18 @@ def score_items(submission: Submission, username: str, limit: int | None = None)
             )
 
 
-def _prefix(submission: Submission) -> str:
-    return {
-        "01": "hanoi",
-        "T34-bac-ninh": "bacninh",
-        "T34-ho-chi-minh": "hcm",
-        "BTP": "btp",
-        "BYT": "byt",
-    }[submission.unit.code]
+def _people(users: list[dict], code: str, role: str) -> str:
+    """The demo persona holding `role` for unit `code` (demo.yaml)."""
+    return next(
+        u["username"] for u in users if [role, code] in [[r, str(c)] for r, c in u.get("roles", [])]
+    )
 
 
-def play(submission: Submission, story: str) -> None:
-    prefix = _prefix(submission)
-    focal, leader = f"{prefix}.daumoi", f"{prefix}.lanhdao"
-    if story == "partly_scored":
-        score_items(submission, focal, limit=25)
+def play(submission: Submission, story: str, users: list[dict]) -> None:
+    code = submission.unit.code
+    focal, leader = _people(users, code, "focal_point"), _people(users, code, "leader")
+    if story in ("partly_scored", "mostly_scored"):
+        score_items(submission, focal, limit=25 if story == "partly_scored" else 45)
         return
     score_items(submission, focal)
     submission_send_for_approval(submission=submission, actor=_user(focal))
@@ -160,7 +157,7 @@ def _review_story(submission: Submission) -> None:
             review_complete(review=review, actor=_user(reviewer))
 
 
-def play_stories(campaign: Campaign, stories: dict[str, str]) -> int:
+def play_stories(campaign: Campaign, stories: dict[str, str], users: list[dict]) -> int:
     """Play each story once: a submission that has moved or been scored is left alone."""
     played = 0
     for code, story in stories.items():
@@ -173,6 +170,6 @@ def play_stories(campaign: Campaign, stories: dict[str, str]) -> int:
         )
         if untouched:
             with transaction.atomic():
-                play(submission, story)
+                play(submission, story, users)
             played += 1
     return played

@@ -191,7 +191,8 @@ def _na_entries(secretariat_programs: set[int]) -> list[Entry]:
     if not secretariat_programs:
         return []
     rows = NotApplicableRequest.objects.filter(
-        state=NotApplicableRequest.State.PENDING, item__submission__campaign__program_id__in=secretariat_programs
+        state=NotApplicableRequest.State.PENDING,
+        item__submission__campaign__program_id__in=secretariat_programs,
     ).select_related("item__node", "item__submission__unit", "item__submission__campaign__program")
     return [
         Entry(

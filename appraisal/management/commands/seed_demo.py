@@ -57,7 +57,7 @@ class Command(BaseCommand):
             ]
             campaign = self._campaign(demo["campaign"], program, frameworks)
             users = self._users(demo, program, orgs)
-            stories = play_stories(campaign, demo.get("stories", {}))
+            stories = play_stories(campaign, demo.get("stories", {}), demo["users"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f} s: {len(orgs)} organisations "
