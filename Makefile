@@ -35,6 +35,7 @@ messages-update: install system-deps
 
 run: install system-deps messages
 	$(BIN)/python manage.py migrate --noinput -v1
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	@echo "parcouncil: http://$(HOST)/ (demo logins in README.md); Ctrl-C stops the server and the worker."
 	@trap 'kill 0' INT TERM EXIT; \

@@ -199,6 +199,16 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# A cache shared by the web and worker processes: django-q2 keeps its cluster statistics
+# there (/healthz reports them). The database without Redis (`createcachetable`), else Redis.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "parcouncil_cache"}
+    )
+}
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
