@@ -55,6 +55,14 @@ class BaseFlow:
     def stage(self) -> str:
         return ""
 
+    def after_transition(self, name: str) -> None:
+        """Side effects of a transition, enqueued on commit (none by default)."""
+
+    def transition_done(self, descriptor, source: str, target: str, **kwargs) -> None:
+        """The flow's single on_success hook: save, audit, then side effects."""
+        self.save_and_audit(descriptor, source, target)
+        self.after_transition(descriptor._func.__name__)
+
     def save_and_audit(self, descriptor, source: str, target: str) -> None:
         self.obj.save()
         audit_record(
@@ -73,6 +81,13 @@ class BaseFlow:
         )
 
 
+def wire(state: fsm.State) -> None:
+    """Keep a flow's state in its object's `state` field, and save and audit on success."""
+    state.getter()(BaseFlow.get_state)
+    state.setter()(BaseFlow.set_state)
+    state.on_success()(BaseFlow.transition_done)
+
+
 def _deadline_not_passed(campaign: Campaign, stage: str) -> bool:
     deadline = next((d for d in campaign.deadlines.all() if d.stage == stage), None)
     return deadline is None or timezone.localdate() <= deadline.due_on
@@ -85,17 +100,7 @@ class CampaignFlow(BaseFlow):
     object_type = "campaign"
     state = fsm.State(CampaignState, default=C.DRAFT)
 
-    @state.getter()
-    def _get(self) -> str:
-        return self.get_state()
-
-    @state.setter()
-    def _set(self, value: str) -> None:
-        self.set_state(value)
-
-    @state.on_success()
-    def _done(self, descriptor, source, target, **kwargs) -> None:
-        self.save_and_audit(descriptor, source, target)
+    wire(state)
 
     def program_id(self) -> int:
         return self.obj.program_id
@@ -157,18 +162,10 @@ class SubmissionFlow(BaseFlow):
     object_type = "submission"
     state = fsm.State(SubmissionState, default=S.DRAFT)
 
-    @state.getter()
-    def _get(self) -> str:
-        return self.get_state()
+    wire(state)
 
-    @state.setter()
-    def _set(self, value: str) -> None:
-        self.set_state(value)
-
-    @state.on_success()
-    def _done(self, descriptor, source, target, **kwargs) -> None:
-        self.save_and_audit(descriptor, source, target)
-        if descriptor._func.__name__ in REPORT_AFTER:
+    def after_transition(self, name: str) -> None:
+        if name in REPORT_AFTER:
             from documents.tasks import enqueue_self_assessment_report
 
             enqueue_self_assessment_report(self.obj.pk)
@@ -384,17 +381,7 @@ class DomainReviewFlow(BaseFlow):
     object_type = "domain_review"
     state = fsm.State(DomainReviewState, default=R.PENDING)
 
-    @state.getter()
-    def _get(self) -> str:
-        return self.get_state()
-
-    @state.setter()
-    def _set(self, value: str) -> None:
-        self.set_state(value)
-
-    @state.on_success()
-    def _done(self, descriptor, source, target, **kwargs) -> None:
-        self.save_and_audit(descriptor, source, target)
+    wire(state)
 
     def program_id(self) -> int:
         return self.obj.submission.campaign.program_id
@@ -503,17 +490,7 @@ class QueryFlow(BaseFlow):
     object_type = "query"
     state = fsm.State(QueryState, default=Qs.OPEN)
 
-    @state.getter()
-    def _get(self) -> str:
-        return self.get_state()
-
-    @state.setter()
-    def _set(self, value: str) -> None:
-        self.set_state(value)
-
-    @state.on_success()
-    def _done(self, descriptor, source, target, **kwargs) -> None:
-        self.save_and_audit(descriptor, source, target)
+    wire(state)
 
     def program_id(self) -> int:
         return self.obj.review.submission.campaign.program_id

@@ -189,24 +189,17 @@ def score_propose(
         raise TransitionRefused(_("Chỉ chuyên viên được phân công mới đề xuất điểm lĩnh vực này."))
     if review.state not in (DomainReviewState.IN_PROGRESS, DomainReviewState.AWAITING_UNIT):
         raise TransitionInvalid(_("Lĩnh vực không ở trạng thái đang thẩm định."))
-    value = _check_value(item, value)
-    if value != item.self_score and not reason.strip():
-        raise ValidationError(_("Cần nêu lý do khi điểm đề xuất khác điểm tự đánh giá."))
-    if value != item.review_score:
-        _audit(
-            item,
-            "review_score",
-            item.review_score,
-            value,
-            actor=actor,
-            reason=reason.strip(),
-            stage="review",
-            ip=ip,
-        )
-        item.review_score = value
-        item.version += 1
-        item.save(update_fields=["review_score", "version", "updated_at"])
-    return item
+    return _set_judged_score(
+        item,
+        "review_score",
+        value,
+        reason,
+        compared_to=item.self_score,
+        actor=actor,
+        stage="review",
+        ip=ip,
+        missing_reason=_("Cần nêu lý do khi điểm đề xuất khác điểm tự đánh giá."),
+    )
 
 
 @transaction.atomic
@@ -225,21 +218,48 @@ def score_finalise(
         raise TransitionRefused(_("Chỉ thành viên Hội đồng (không thuộc đơn vị) mới chốt điểm."))
     if item.submission.state != SubmissionState.IN_COUNCIL:
         raise TransitionInvalid(_("Hồ sơ không ở giai đoạn Hội đồng."))
+    return _set_judged_score(
+        item,
+        "final_score",
+        value,
+        reason,
+        compared_to=item.review_score,
+        actor=actor,
+        stage="council",
+        ip=ip,
+        missing_reason=_("Cần nêu lý do khi điểm chốt khác điểm đề xuất."),
+    )
+
+
+def _set_judged_score(
+    item: ScoreItem,
+    field: str,
+    value,
+    reason: str,
+    *,
+    compared_to,
+    actor,
+    stage: str,
+    ip: str | None,
+    missing_reason: str,
+) -> ScoreItem:
+    """Set a reviewer's or the council's score: a reason when it departs from the score
+    before it, and an audit row when it changes."""
     value = _check_value(item, value)
-    if value != item.review_score and not reason.strip():
-        raise ValidationError(_("Cần nêu lý do khi điểm chốt khác điểm đề xuất."))
-    if value != item.final_score:
+    if value != compared_to and not reason.strip():
+        raise ValidationError(missing_reason)
+    if value != getattr(item, field):
         _audit(
             item,
-            "final_score",
-            item.final_score,
+            field,
+            getattr(item, field),
             value,
             actor=actor,
             reason=reason.strip(),
-            stage="council",
+            stage=stage,
             ip=ip,
         )
-        item.final_score = value
+        setattr(item, field, value)
         item.version += 1
-        item.save(update_fields=["final_score", "version", "updated_at"])
+        item.save(update_fields=[field, "version", "updated_at"])
     return item
