@@ -153,3 +153,10 @@ def test_timeline_queries_do_not_grow(client, cast, bac_ninh, size, django_asser
     with django_assert_num_queries(6):
         response = client.get(reverse("submission_timeline", args=[bac_ninh.pk]))
     assert len(response.context["page"].object_list) == size
+
+
+def test_the_submission_page_title_is_just_the_unit_and_year(client, cast, bac_ninh):
+    client.force_login(cast["secretariat"])
+    body = client.get(reverse("submission_detail", args=[bac_ninh.pk])).content.decode()
+    assert "<title>Tỉnh Bắc Ninh — 2026 · parcouncil</title>" in body
+    assert body.count('aria-labelledby="totals-h"') == 1
