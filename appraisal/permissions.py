@@ -45,7 +45,7 @@ class Grant:
 
 def grants(user: User) -> frozenset[Grant]:
     """The user's role grants, read once per request and kept on the user object."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_parcouncil_grants", None)
     if cached is None:
@@ -64,8 +64,8 @@ def forget_grants(user: User) -> None:
         del user._parcouncil_grants
 
 
-def is_admin(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+def is_admin(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
 
 
 def has_role(user: User, program: Program | int, roles: Iterable[str]) -> bool:
@@ -201,10 +201,6 @@ def is_unit_leader(user: User | None, submission: Submission) -> bool:
     return user is not None and has_role_for(
         user, _program_id(submission), {Role.LEADER}, submission.unit_id
     )
-
-
-def is_program_secretariat(user: User | None, program_id: int) -> bool:
-    return user is not None and is_secretariat(user, program_id)
 
 
 def is_system_or_secretariat(user: User | None, program_id: int) -> bool:

@@ -56,16 +56,7 @@ def workspace(
             framework_id=submission.framework_id, kind=NodeKind.DOMAIN
         ).order_by("position")
     }
-    items = (
-        ScoreItem.objects.filter(submission=submission)
-        .select_related("node", "node__parent")
-        .annotate(evidence_count=Count("bindings"))
-        .prefetch_related(
-            Prefetch("bindings", queryset=bindings_queryset()),
-            Prefetch("na_requests", queryset=pending_na_requests(), to_attr="pending_na"),
-        )
-        .order_by("position")
-    )
+    items = workspace_items().filter(submission=submission).order_by("position")
     overall = DomainSummary(node=None)
     for item in items:
         summary = domains[item.domain_id]
@@ -74,6 +65,18 @@ def workspace(
         if _shown(item, wanted):
             summary.items.append(item)
     return list(domains.values()), overall
+
+
+def workspace_items():
+    """Score items with what a workspace row shows: node, criterion, evidence, pending requests."""
+    return (
+        ScoreItem.objects.select_related("node", "node__parent")
+        .annotate(evidence_count=Count("bindings"))
+        .prefetch_related(
+            Prefetch("bindings", queryset=bindings_queryset()),
+            Prefetch("na_requests", queryset=pending_na_requests(), to_attr="pending_na"),
+        )
+    )
 
 
 def pending_na_requests():

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from viewflow import fsm, this
 
 from appraisal import permissions
-from appraisal.models import Campaign, DomainReview, Query, ScoreItem, Submission
+from appraisal.models import Campaign, ScoreItem, Submission
 from appraisal.models.choices import ScoringMode, Stage
 from workflow.audit import audit_record
 from workflow.models import AuditKind
@@ -187,7 +187,7 @@ class SubmissionFlow(BaseFlow):
         return permissions.is_unit_leader(user, self.obj)
 
     def may_manage(self, user) -> bool:
-        return permissions.is_program_secretariat(user, self.program_id())
+        return permissions.is_secretariat(user, self.program_id())
 
     def may_follow_up(self, user) -> bool:
         return permissions.is_system_or_secretariat(user, self.program_id())
@@ -526,11 +526,3 @@ class QueryFlow(BaseFlow):
     def reopen(self) -> None:
         """The reviewer follows up: the query waits on the unit again."""
         self.obj.closed_at = None
-
-
-FLOWS = {
-    Campaign: CampaignFlow,
-    Submission: SubmissionFlow,
-    DomainReview: DomainReviewFlow,
-    Query: QueryFlow,
-}

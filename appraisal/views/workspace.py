@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -15,13 +14,7 @@ from appraisal.exceptions import ProblemsError
 from appraisal.models import NotApplicableRequest, ScoreItem
 from appraisal.requests import client_ip
 from appraisal.submission_xlsx import export_submission, import_submission
-from appraisal.workspace import (
-    FILTERS,
-    bindings_queryset,
-    pending_na_requests,
-    summary_for,
-    workspace,
-)
+from appraisal.workspace import FILTERS, summary_for, workspace, workspace_items
 from workflow.services.applicability import na_decide, na_request
 from workflow.services.scores import VersionConflict, score_set_self
 from workflow.states import SubmissionState
@@ -83,15 +76,7 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect(f"{_workspace_url(submission.pk)}#item-{item.pk}")
-    fresh = (
-        ScoreItem.objects.select_related("node", "node__parent")
-        .annotate(evidence_count=Count("bindings"))
-        .prefetch_related(
-            Prefetch("bindings", queryset=bindings_queryset()),
-            Prefetch("na_requests", queryset=pending_na_requests(), to_attr="pending_na"),
-        )
-        .get(pk=item.pk)
-    )
+    fresh = workspace_items().get(pk=item.pk)
     domain, overall = summary_for(submission, fresh.domain_id)
     return render(
         request,

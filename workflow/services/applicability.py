@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import permissions
 from appraisal.models import NotApplicableRequest, ScoreItem
-from workflow.audit import audit_record
-from workflow.models import AuditKind
+from workflow.services.scores import audit_item
 from workflow.states import SubmissionState
 
 Request = NotApplicableRequest
@@ -18,20 +17,16 @@ Request = NotApplicableRequest
 def _audit(
     item: ScoreItem, action: str, actor, comment: str, ip: str | None, old: str = "", new: str = ""
 ) -> None:
-    audit_record(
-        kind=AuditKind.SCORE,
-        actor=actor,
-        ip=ip,
-        program_id=item.submission.campaign.program_id,
-        submission_id=item.submission_id,
-        obj_type="score_item",
-        obj_id=item.pk,
+    audit_item(
+        item,
         action=action,
-        field=f"{item.node.code}.applicable",
-        old_value=old,
-        new_value=new,
+        field="applicable",
+        old=old,
+        new=new,
+        actor=actor,
         comment=comment,
         stage="self_assessment",
+        ip=ip,
     )
 
 

@@ -47,18 +47,20 @@ def _check_value(item: ScoreItem, value: Decimal | None) -> Decimal | None:
     return value + Decimal(0)
 
 
-def _audit(
+def audit_item(
     item: ScoreItem,
-    field: str,
-    old,
-    new,
     *,
+    action: str,
+    field: str,
+    old: str,
+    new: str,
     actor,
-    reason: str,
+    comment: str,
     stage: str,
     ip: str | None,
-    internal=False,
-):
+    internal: bool = False,
+) -> None:
+    """The audit row of a change to a score item (field as “<code>.<field>”)."""
     audit_record(
         kind=AuditKind.SCORE,
         actor=actor,
@@ -67,13 +69,29 @@ def _audit(
         submission_id=item.submission_id,
         obj_type="score_item",
         obj_id=item.pk,
-        action=field,
+        action=action,
         field=f"{item.node.code}.{field}",
-        old_value="" if old is None else fmt_decimal(old),
-        new_value="" if new is None else fmt_decimal(new),
-        comment=reason,
+        old_value=old,
+        new_value=new,
+        comment=comment,
         stage=stage,
         internal=internal,
+    )
+
+
+def _audit(
+    item: ScoreItem, field: str, old, new, *, actor, reason: str, stage: str, ip: str | None
+) -> None:
+    audit_item(
+        item,
+        action=field,
+        field=field,
+        old="" if old is None else fmt_decimal(old),
+        new="" if new is None else fmt_decimal(new),
+        actor=actor,
+        comment=reason,
+        stage=stage,
+        ip=ip,
     )
 
 
