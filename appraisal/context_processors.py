@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 
 from appraisal import permissions
+from appraisal.models.choices import Role
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -14,5 +15,6 @@ def navigation(request: HttpRequest) -> dict:
             "can_upload_framework": bool(secretariat_programs),
             "role_program_id": min(secretariat_programs) if secretariat_programs else None,
             "is_admin": permissions.is_admin(user),
+            "is_reviewer": any(g.role == Role.REVIEWER for g in permissions.grants(user)),
         }
     }

@@ -1,7 +1,6 @@
 """The demo's stories: what some units have already done, played through the real services
 by the demo personas, so that every state and timeline in the demo is made by real code."""
 
-import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -11,9 +10,9 @@ from django.db import transaction
 from appraisal.models import Campaign, DomainReview, ScoreItem, Submission
 from appraisal.models.choices import ScoringMethod, ScoringMode
 from documents.services import evidence_bind, evidence_upload
-from workflow.services.queries import query_raise
+from workflow.services.queries import query_answer, query_close, query_raise
 from workflow.services.reviews import review_assign, review_complete, review_start
-from workflow.services.scores import score_propose, score_set_self
+from workflow.services.scores import item_note_set, score_propose, score_set_self
 from workflow.services.submissions import (
     submission_approve,
     submission_return_to_draft,
@@ -116,45 +115,131 @@ def play(submission: Submission, story: str, users: list[dict]) -> None:
     if story == "submitted":
         return
     submission_start_review(submission=submission, actor=_user("thuky"))
-    _review_story(submission)
+    if story == "reviewed":
+        _reviewed_story(submission)
+    else:
+        _review_story(submission)
 
 
 def _review_story(submission: Submission) -> None:
-    """Justice reviews domain 2 and asks a question; Finance completes domain 6."""
-    reviews = {
-        r.domain.code: r
-        for r in DomainReview.objects.filter(submission=submission).select_related("domain")
-    }
+    """A ministry's report in the middle of review, one domain in each state:
+    1 assigned, not started · 2 waiting on the unit (open query) · 3 in progress with an
+    answered query and a file sent with the answer · 4, 5 waiting for assignment ·
+    6 completed after an accepted query · 7 in progress, a query not accepted, notes."""
+    reviews = _reviews(submission)
+    review_assign(review=reviews["1"], reviewer=_user("thamdinh.bnv"), actor=_user("dieuphoi.bnv"))
     for code, coordinator, reviewer in (
         ("2", "dieuphoi.btp", "thamdinh.btp"),
+        ("3", "dieuphoi.vpcp", "thamdinh.vpcp"),
         ("6", "dieuphoi.btc", "thamdinh.btc"),
+        ("7", "dieuphoi.bkhcn", "thamdinh.bkhcn"),
     ):
         review = review_assign(
             review=reviews[code], reviewer=_user(reviewer), actor=_user(coordinator)
         )
         review_start(review=review, actor=_user(reviewer))
-        items = list(
-            submission.items.filter(domain_id=review.domain_id)
-            .exclude(scoring_mode=ScoringMode.SURVEY)
-            .select_related("node")
-            .order_by("position")
-        )
-        for index, item in enumerate(items):
-            value = item.self_score if item.self_score is not None else item.max_points
-            reason = ""
-            if index == 1 and not item.is_deduction and value > 0:
-                value, reason = Decimal(0), "Chưa có văn bản chứng minh việc ban hành đúng hạn."
-            score_propose(item=item, actor=_user(reviewer), value=value, reason=reason)
+        items = _propose_all(review, _user(reviewer), adjust=True)
         if code == "2":
             query_raise(
                 review=review,
                 items=items[1:2],
                 question="Đề nghị cung cấp quyết định ban hành kế hoạch và báo cáo kết quả thực hiện.",
-                due_on=datetime.date(2026, 12, 11),
                 actor=_user(reviewer),
             )
-        else:
+        elif code == "3":
+            query = query_raise(
+                review=review,
+                items=items[:2],
+                question="Đề nghị bổ sung báo cáo rà soát thủ tục hành chính có chữ ký, đóng dấu.",
+                actor=_user(reviewer),
+            )
+            content = demo_pdf(f"{submission.unit.code} bao cao ra soat TTHC (bo sung)")
+            query_answer(
+                query=query,
+                answer="Bộ gửi bổ sung Báo cáo rà soát số 125/BC-BYT kèm theo.",
+                uploads=[SimpleUploadedFile("bao-cao-ra-soat-bo-sung.pdf", content)],
+                actor=_user("byt.daumoi"),
+            )
+        elif code == "6":
+            query = query_raise(
+                review=review,
+                items=items[:1],
+                question="Đề nghị làm rõ số liệu giải ngân vốn đầu tư công năm 2026.",
+                actor=_user(reviewer),
+            )
+            query_answer(
+                query=query,
+                answer="Số liệu theo báo cáo quyết toán gửi Bộ Tài chính ngày 15/01/2027.",
+                actor=_user("byt.daumoi"),
+            )
+            query_close(query=query, accepted=True, note="", actor=_user(reviewer))
             review_complete(review=review, actor=_user(reviewer))
+        else:
+            query = query_raise(
+                review=review,
+                items=items[:1],
+                question="Đề nghị cung cấp số liệu hồ sơ trực tuyến toàn trình.",
+                actor=_user(reviewer),
+            )
+            query_answer(
+                query=query, answer="Số liệu đang được tổng hợp.", actor=_user("byt.daumoi")
+            )
+            query_close(
+                query=query,
+                accepted=False,
+                note="Không có số liệu kiểm chứng; giữ điểm đề xuất.",
+                actor=_user(reviewer),
+            )
+            item_note_set(
+                item=items[0],
+                text="Đối chiếu với số liệu của Cổng Dịch vụ công quốc gia trước khi trình Hội đồng.",
+                actor=_user(reviewer),
+            )
+
+
+def _reviews(submission: Submission) -> dict[str, DomainReview]:
+    return {
+        r.domain.code: r
+        for r in DomainReview.objects.filter(submission=submission).select_related("domain")
+    }
+
+
+def _propose_all(review: DomainReview, reviewer, *, adjust: bool) -> list[ScoreItem]:
+    """Propose a score for every item; with `adjust`, the second one is lowered, with why."""
+    items = list(
+        review.submission.items.filter(domain_id=review.domain_id, applicable=True)
+        .exclude(scoring_mode=ScoringMode.SURVEY)
+        .select_related("node")
+        .order_by("position")
+    )
+    for index, item in enumerate(items):
+        value, reason = item.self_score, ""
+        if value is None:  # scored centrally, not by the unit
+            value, reason = item.max_points, "Theo số liệu theo dõi của cơ quan thẩm định."
+        if adjust and index == 1 and not item.is_deduction and value > 0:
+            value, reason = Decimal(0), "Chưa có văn bản chứng minh việc ban hành đúng hạn."
+        score_propose(item=item, actor=reviewer, value=value, reason=reason)
+    return items
+
+
+# The ministry that reviews each domain of the demo frameworks, and its people.
+MINISTRY_PEOPLE = {
+    "BNV": ("dieuphoi.bnv", "thamdinh.bnv"),
+    "BTP": ("dieuphoi.btp", "thamdinh.btp"),
+    "VPCP": ("dieuphoi.vpcp", "thamdinh.vpcp"),
+    "BTC": ("dieuphoi.btc", "thamdinh.btc"),
+    "BKHCN": ("dieuphoi.bkhcn", "thamdinh.bkhcn"),
+}
+
+
+def _reviewed_story(submission: Submission) -> None:
+    """Every domain assigned, proposed and completed: the report is `reviewed`."""
+    for review in _reviews(submission).values():
+        coordinator, reviewer = MINISTRY_PEOPLE[review.organisation.code]
+        review = review_assign(review=review, reviewer=_user(reviewer), actor=_user(coordinator))
+        review_start(review=review, actor=_user(reviewer))
+        _propose_all(review, _user(reviewer), adjust=review.domain.code == "2")
+        review_complete(review=review, actor=_user(reviewer))
 
 
 def play_stories(campaign: Campaign, stories: dict[str, str], users: list[dict]) -> int:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from appraisal import permissions
 from appraisal.models import DomainReview, NotApplicableRequest, Query, StageDeadline, Submission
 from appraisal.models.choices import Role, Stage
+from appraisal.workdays import today
 from workflow.states import DomainReviewState, QueryState, SubmissionState
 
 
@@ -155,8 +156,10 @@ def _review_entry(review: DomainReview, deadlines: dict) -> Entry:
     return Entry(
         what=what,
         title=f"{review.submission.unit.name} — {review.domain.code}. {review.domain.name}",
-        url=reverse("submission_detail", args=[review.submission_id]),
-        due_on=deadlines.get((review.submission.campaign_id, Stage.REVIEW)),
+        url=reverse("review_detail", args=[review.pk])
+        if review.state != DomainReviewState.PENDING
+        else reverse("review_queue", args=[review.submission.campaign_id]),
+        due_on=review.due_on(deadlines.get((review.submission.campaign_id, Stage.REVIEW)), today()),
         program=review.submission.campaign.program.name,
     )
 
@@ -179,7 +182,7 @@ def _query_entries(user, roles) -> list[Entry]:
                 if answering
                 else _("Xem trả lời, đóng yêu cầu"),
                 title=f"{query.review.submission.unit.name} — {query.review.domain.code}: {query.question[:80]}",
-                url=reverse("submission_detail", args=[query.review.submission_id]),
+                url=reverse("query_detail", args=[query.pk]),
                 due_on=query.due_on,
                 program=query.review.submission.campaign.program.name,
             )

@@ -27,10 +27,10 @@ PROGRAM_WIDE_ROLES = frozenset(
         Role.MANAGER,
         Role.COUNCIL_MEMBER,
         Role.COUNCIL_CHAIR,
-        Role.COORDINATOR,
-        Role.REVIEWER,
     }
 )
+# Roles that see the submissions their ministry reviews (and nothing else of the others).
+REVIEW_ROLES = frozenset({Role.COORDINATOR, Role.REVIEWER})
 UNIT_ROLES = frozenset({Role.FOCAL_POINT, Role.LEADER})
 
 User = AbstractBaseUser | AnonymousUser
@@ -135,7 +135,40 @@ def visible_submissions(user: User, campaign: Campaign) -> QuerySet[Submission]:
     submissions = Submission.objects.filter(campaign=campaign)
     if sees_all_units(user, campaign.program_id):
         return submissions
-    return submissions.filter(unit_id__in=own_organisation_ids(user, campaign.program_id))
+    own = Q(unit_id__in=own_organisation_ids(user, campaign.program_id))
+    if has_role(user, campaign.program_id, REVIEW_ROLES):
+        reviewed = DomainReview.objects.filter(submission__campaign=campaign).filter(
+            _review_scope(user, campaign.program_id)
+        )
+        own |= Q(pk__in=reviewed.values("submission_id"))
+    return submissions.filter(own)
+
+
+def _review_scope(user: User, program_id: int) -> Q:
+    """The domain reviews a reviewer or coordinator works on: their own, and their
+    ministry's when they coordinate it."""
+    return Q(reviewer_id=user.pk) | Q(
+        organisation_id__in=coordinated_organisation_ids(user, program_id)
+    )
+
+
+def coordinated_organisation_ids(user: User, program: Program | int) -> set[int]:
+    program_id = program if isinstance(program, int) else program.pk
+    return {
+        g.organisation_id
+        for g in grants(user)
+        if g.program_id == program_id and g.role == Role.COORDINATOR and g.organisation_id
+    }
+
+
+def visible_reviews(user: User, campaign: Campaign) -> QuerySet[DomainReview]:
+    """The domain reviews of a campaign this user may list (never a unit's people)."""
+    reviews = DomainReview.objects.filter(submission__campaign=campaign)
+    if sees_all_units(user, campaign.program_id):
+        return reviews
+    return reviews.filter(_review_scope(user, campaign.program_id)).exclude(
+        submission__unit_id__in=organisation_ids(user, campaign.program_id)
+    )
 
 
 def get_campaign_for_user(request: HttpRequest, pk: int) -> Campaign:
@@ -263,6 +296,80 @@ def is_assigned_reviewer(user: User | None, review: DomainReview) -> bool:
     )
 
 
+def can_see_review(user: User, review: DomainReview) -> bool:
+    """The review page: the program-wide roles, the ministry's coordinators, the reviewer.
+    Never the unit's people, whatever else they hold."""
+    submission = review.submission
+    program_id = _program_id(submission)
+    if has_role_for(user, program_id, UNIT_ROLES, submission.unit_id):
+        return False
+    if sees_all_units(user, program_id):
+        return True
+    return review.reviewer_id == user.pk or review.organisation_id in coordinated_organisation_ids(
+        user, program_id
+    )
+
+
+def can_write_internal_note(user: User | None, item) -> bool:
+    submission = item.submission
+    program_id = _program_id(submission)
+    if user is None or has_role_for(user, program_id, UNIT_ROLES, submission.unit_id):
+        return False
+    if is_secretariat(user, program_id) or is_council_member_for(user, submission):
+        return True
+    review = DomainReview.objects.filter(
+        submission_id=submission.pk, domain_id=item.domain_id
+    ).first()
+    return review is not None and is_assigned_reviewer(user, review)
+
+
+def can_manage_reviews(user: User, program: Program | int) -> bool:
+    """The secretariat's overview: routing, matrix, bulk reassign and remind."""
+    return is_secretariat(user, program)
+
+
+def get_review_for_user(request: HttpRequest, pk: int) -> DomainReview:
+    review = get_object_or_404(
+        DomainReview.objects.select_related(
+            "submission",
+            "submission__campaign",
+            "submission__campaign__program",
+            "submission__unit",
+            "domain",
+            "organisation",
+            "reviewer",
+        ),
+        pk=pk,
+    )
+    if not can_see_review(request.user, review):
+        raise Http404
+    return review
+
+
+def can_see_query(user: User, query: Query) -> bool:
+    """The unit it is addressed to, and whoever sees its review."""
+    return can_edit_submission(user, query.review.submission) or can_see_review(user, query.review)
+
+
+def get_query_for_user(request: HttpRequest, pk: int) -> Query:
+    query = get_object_or_404(
+        Query.objects.select_related(
+            "review",
+            "review__submission",
+            "review__submission__campaign",
+            "review__submission__campaign__program",
+            "review__submission__unit",
+            "review__domain",
+            "review__reviewer",
+            "raised_by",
+        ),
+        pk=pk,
+    )
+    if not can_see_query(request.user, query):
+        raise Http404
+    return query
+
+
 def can_reopen_review(user: User | None, review: DomainReview) -> bool:
     return user is not None and (
         is_secretariat(user, _program_id(review.submission))
@@ -283,9 +390,9 @@ def can_see_submission(user: User, submission: Submission) -> bool:
     if has_role_for(user, program_id, UNIT_ROLES, submission.unit_id):
         return True
     # reviewers and coordinators: only submissions with a domain review of theirs
-    return submission.reviews.filter(
-        Q(reviewer_id=user.pk) | Q(organisation_id__in=organisation_ids(user, program_id))
-    ).exists()
+    if not has_role(user, program_id, REVIEW_ROLES):
+        return False
+    return submission.reviews.filter(_review_scope(user, program_id)).exists()
 
 
 def sees_internal_notes(user: User, submission: Submission) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from appraisal import views
+from appraisal.views import reviews
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -38,4 +39,26 @@ urlpatterns = [
     path("programs/<int:pk>/roles/", views.role_list, name="role_list"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("programs/<int:program_pk>/audit.csv", views.audit_export, name="audit_export"),
+    path("campaigns/<int:pk>/routing/", reviews.review_routing, name="review_routing"),
+    path("campaigns/<int:pk>/reviews/", reviews.review_queue, name="review_queue"),
+    path(
+        "campaigns/<int:pk>/reviews/assign/",
+        reviews.review_queue_assign,
+        name="review_queue_assign",
+    ),
+    path("campaigns/<int:pk>/reviews/matrix/", reviews.review_matrix, name="review_matrix"),
+    path(
+        "campaigns/<int:pk>/reviews/matrix/action/",
+        reviews.review_matrix_action,
+        name="review_matrix_action",
+    ),
+    path("reviews/", reviews.review_list, name="review_list"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/queries/", reviews.query_raise, name="query_raise"),
+    path("reviews/<int:pk>/<slug:name>/", reviews.review_action, name="review_action"),
+    path("items/<int:pk>/propose/", reviews.item_propose, name="item_propose"),
+    path("items/<int:pk>/note/", reviews.item_note, name="item_note"),
+    path("queries/<int:pk>/", reviews.query_detail, name="query_detail"),
+    path("queries/<int:pk>/<slug:name>/", reviews.query_action, name="query_action"),
+    path("submissions/<int:pk>/queries/", reviews.submission_queries, name="submission_queries"),
 ]

@@ -219,6 +219,8 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parcouncil@localhost")
+# The address of the site as users reach it: links in e-mails point there.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # guardian: no anonymous object permissions are ever granted.
 ANONYMOUS_USER_NAME = "AnonymousUser"

@@ -33,6 +33,15 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # set when the file came with the unit's answer to a query (after submission)
+    query = models.ForeignKey(
+        "appraisal.Query",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("kèm trả lời yêu cầu"),
+    )
 
     class Meta:
         verbose_name = _("tài liệu kiểm chứng")

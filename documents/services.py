@@ -205,6 +205,41 @@ def evidence_unbind(*, binding: Binding, actor: AbstractBaseUser, ip: str | None
     binding.delete()
 
 
+def evidence_add_to_answer(
+    *,
+    query,
+    items: list[ScoreItem],
+    upload: UploadedFile,
+    actor: AbstractBaseUser,
+    ip: str | None = None,
+) -> Document:
+    """A file that comes with a unit's answer to a query, after the submission was frozen:
+    stored in the locker, bound to the query's items, recorded in a new manifest by the
+    caller. Runs inside the answering transaction."""
+    submission = query.review.submission
+    if not permissions.can_answer_query(actor, query):
+        raise PermissionDenied(_("Chỉ cán bộ của đơn vị mới được trả lời yêu cầu."))
+    document = Document.objects.create(submission=submission, created_by=actor, query=query)
+    version = _store(document, 1, upload, actor)
+    Binding.objects.bulk_create(
+        [Binding(document=document, item=item, reference="") for item in items]
+    )
+    audit_record(
+        kind=AuditKind.EVIDENCE,
+        actor=actor,
+        ip=ip,
+        program_id=submission.campaign.program_id,
+        submission_id=submission.pk,
+        obj_type="document",
+        obj_id=document.pk,
+        action="answer_upload",
+        new_value=f"{version.name} sha256:{version.sha256} → "
+        + ", ".join(item.node.code for item in items),
+        stage="review",
+    )
+    return document
+
+
 def evidence_freeze(*, submission: Submission) -> EvidenceManifest:
     """Record what was submitted: every current file's name, version, size and SHA-256.
     Runs inside the submitting transition's transaction."""

@@ -13,4 +13,5 @@ urlpatterns = [
     path("submissions/<int:pk>/report.pdf", views.report_download, name="report_download"),
     path("submissions/<int:pk>/report/", views.report_generate, name="report_generate"),
     path("evidence/versions/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+    path("evidence/versions/<int:pk>/view/", views.evidence_view, name="evidence_view"),
 ]

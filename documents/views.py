@@ -159,6 +159,26 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
+    """A PDF or an image shown in the browser (other kinds are downloaded), after the same
+    permission check as the download."""
+    version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
+    permissions.get_submission_for_user(request, version.document.submission_id)
+    if version.kind not in ("pdf", "jpeg", "png"):
+        return redirect("evidence_download", pk=version.pk)
+    try:
+        handle = version.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=False, filename=version.name, content_type=CONTENT_TYPES[version.kind]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
     submission = permissions.get_submission_for_user(request, pk)
     report = GeneratedReport.objects.filter(

@@ -15,7 +15,8 @@ from viewflow import fsm, this
 from appraisal import permissions
 from appraisal.models import Campaign, ScoreItem, Submission
 from appraisal.models.choices import ScoringMode, Stage
-from workflow.audit import audit_record
+from appraisal.workdays import working_days_between
+from workflow.audit import AuditRow, audit_records
 from workflow.models import AuditKind
 from workflow.states import CampaignState, DomainReviewState, QueryState, SubmissionState
 
@@ -33,12 +34,21 @@ class BaseFlow:
     state_field = "state"
 
     def __init__(
-        self, obj, *, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+        self,
+        obj,
+        *,
+        actor: AbstractBaseUser | None,
+        comment: str = "",
+        ip: str | None = None,
+        deferred: bool = False,
     ):
         self.obj = obj
         self.actor = actor
         self.comment = comment
         self.ip = ip
+        # deferred: the caller saves many objects and their audit rows at once (bulk paths)
+        self.deferred = deferred
+        self.audit_row: AuditRow | None = None
 
     def get_state(self) -> str:
         return getattr(self.obj, self.state_field)
@@ -59,13 +69,9 @@ class BaseFlow:
         """Side effects of a transition, enqueued on commit (none by default)."""
 
     def transition_done(self, descriptor, source: str, target: str, **kwargs) -> None:
-        """The flow's single on_success hook: save, audit, then side effects."""
-        self.save_and_audit(descriptor, source, target)
-        self.after_transition(descriptor._func.__name__)
-
-    def save_and_audit(self, descriptor, source: str, target: str) -> None:
-        self.obj.save()
-        audit_record(
+        """The flow's single on_success hook: save, audit, then side effects. A deferred
+        flow keeps its audit row for the caller, who saves in bulk."""
+        self.audit_row = AuditRow(
             kind=AuditKind.TRANSITION,
             actor=self.actor,
             ip=self.ip,
@@ -79,6 +85,10 @@ class BaseFlow:
             comment=self.comment,
             stage=self.stage(),
         )
+        if not self.deferred:
+            self.obj.save()
+            audit_records([self.audit_row])
+        self.after_transition(descriptor._func.__name__)
 
 
 def wire(state: fsm.State) -> None:
@@ -457,30 +467,50 @@ class DomainReviewFlow(BaseFlow):
     def start(self) -> None:
         """The reviewer starts."""
 
+    def has_comment(self) -> CONDITION:
+        return CONDITION(bool(self.comment.strip()), _("Cần nêu lý do."))
+
+    def _end_pause(self) -> None:
+        review = self.obj
+        if review.paused_since is not None:
+            review.paused_days += working_days_between(
+                timezone.localdate(review.paused_since), timezone.localdate()
+            )
+            review.paused_since = None
+
     @state.transition(
         source=R.IN_PROGRESS, target=R.AWAITING_UNIT, permission=this.may_follow_queries
     )
     def await_unit(self) -> None:
         """A query waits on the unit: the review's clock pauses."""
+        self.obj.paused_since = timezone.now()
 
     @state.transition(
         source=R.AWAITING_UNIT, target=R.IN_PROGRESS, permission=this.may_follow_queries
     )
     def resume(self) -> None:
-        """No query waits on the unit any more."""
+        """No query waits on the unit any more: the clock runs again."""
+        self._end_pause()
 
     @state.transition(
-        source=R.IN_PROGRESS,
+        source=[R.IN_PROGRESS, R.AWAITING_UNIT],
         target=R.COMPLETED,
         conditions=[this.proposals_complete, this.no_open_query],
         permission=this.may_review,
     )
     def complete(self) -> None:
-        """Every applicable item has a proposed score."""
+        """Every applicable item has a proposed score, and no query is left open (or the
+        reviewer recorded why the review completes anyway)."""
+        self._end_pause()
 
-    @state.transition(source=R.COMPLETED, target=R.IN_PROGRESS, permission=this.may_reopen)
+    @state.transition(
+        source=R.COMPLETED,
+        target=R.IN_PROGRESS,
+        conditions=[this.has_comment],
+        permission=this.may_reopen,
+    )
     def reopen(self) -> None:
-        """The council or the secretariat sends the domain back."""
+        """The council or the secretariat sends the domain back, with its reason."""
 
 
 # Query ---------------------------------------------------------------------------------

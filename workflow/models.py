@@ -12,6 +12,8 @@ class AuditKind(models.TextChoices):
     ROLE_REVOKE = "role_revoke", _("Thu hồi quyền")
     ASSIGNMENT = "assignment", _("Phân công")
     EVIDENCE = "evidence", _("Tài liệu kiểm chứng")
+    NOTE = "note", _("Ghi chú nội bộ")
+    REMINDER = "reminder", _("Nhắc việc")
 
 
 class AuditEvent(models.Model):

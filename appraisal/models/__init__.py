@@ -7,20 +7,30 @@ from appraisal.models.campaigns import (
 )
 from appraisal.models.frameworks import Framework, FrameworkNode
 from appraisal.models.organisations import Organisation, OrganisationLineage, Program
-from appraisal.models.reviews import DomainReview, NotApplicableRequest, Query
+from appraisal.models.reviews import (
+    DomainOwner,
+    DomainReview,
+    ItemNote,
+    NotApplicableRequest,
+    Query,
+    QueryMessage,
+)
 from appraisal.models.roles import RoleAssignment
 
 __all__ = [
     "Campaign",
     "CampaignFramework",
+    "DomainOwner",
     "DomainReview",
     "Framework",
     "FrameworkNode",
+    "ItemNote",
     "NotApplicableRequest",
     "Organisation",
     "OrganisationLineage",
     "Program",
     "Query",
+    "QueryMessage",
     "RoleAssignment",
     "ScoreItem",
     "StageDeadline",

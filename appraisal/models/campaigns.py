@@ -19,6 +19,9 @@ class Campaign(BilingualNameMixin):
     state = models.CharField(
         _("trạng thái"), max_length=20, choices=CampaignState.choices, default=CampaignState.DRAFT
     )
+    query_days = models.PositiveSmallIntegerField(
+        _("thời hạn trả lời yêu cầu giải trình (ngày làm việc)"), default=5
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,6 +152,9 @@ class ScoreItem(models.Model):
         _("điểm đề xuất sau thẩm định"), null=True, blank=True, **POINTS
     )
     final_score = models.DecimalField(_("điểm Hội đồng chốt"), null=True, blank=True, **POINTS)
+    # why the score departs from the one before it (the reviewer's, then the council's)
+    review_reason = models.TextField(_("lý do điều chỉnh khi thẩm định"), blank=True)
+    final_reason = models.TextField(_("lý do điều chỉnh của Hội đồng"), blank=True)
     # what the unit counted, for items scored by a ratio
     ratio_numerator = models.PositiveIntegerField(_("tử số"), null=True, blank=True)
     ratio_denominator = models.PositiveIntegerField(_("mẫu số"), null=True, blank=True)

@@ -1,11 +1,39 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appraisal.models.campaigns import ScoreItem, Submission
+from appraisal.models.campaigns import Campaign, ScoreItem, Submission
 from appraisal.models.frameworks import FrameworkNode
 from appraisal.models.organisations import Organisation
+from appraisal.workdays import add_working_days, working_days_between
 from workflow.states import DomainReviewState, QueryState
+
+
+class DomainOwner(models.Model):
+    """Which organisation reviews a domain in one campaign. Without a row, the owner named in
+    the framework does; the secretariat changes the mapping per campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="domain_owners")
+    domain = models.ForeignKey(FrameworkNode, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cơ quan thẩm định"),
+    )
+
+    class Meta:
+        verbose_name = _("cơ quan thẩm định lĩnh vực")
+        verbose_name_plural = _("cơ quan thẩm định lĩnh vực")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "domain"], name="domain_owner_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.domain.code} → {self.organisation}"
 
 
 class DomainReview(models.Model):
@@ -34,6 +62,10 @@ class DomainReview(models.Model):
         default=DomainReviewState.PENDING,
     )
     completion_override = models.TextField(_("lý do hoàn thành khi còn yêu cầu mở"), blank=True)
+    # The review's clock: it stops while a query waits on the unit. `paused_days` are the
+    # working days of pauses that have ended; `paused_since` is when the current one began.
+    paused_since = models.DateTimeField(null=True, blank=True)
+    paused_days = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,6 +86,23 @@ class DomainReview(models.Model):
     def __str__(self) -> str:
         return f"{self.submission} · {self.domain.code}"
 
+    def paused_working_days(self, today: datetime.date) -> int:
+        """Working days the clock has stood still, the running pause included."""
+        running = 0
+        if self.paused_since is not None:
+            running = working_days_between(timezone.localdate(self.paused_since), today)
+        return self.paused_days + running
+
+    def due_on(self, stage_due: datetime.date | None, today: datetime.date) -> datetime.date | None:
+        """The review stage's deadline, pushed back by the days the clock was paused."""
+        if stage_due is None:
+            return None
+        return add_working_days(stage_due, self.paused_working_days(today))
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != DomainReviewState.COMPLETED
+
 
 class Query(models.Model):
     """A request for explanation or more evidence (yêu cầu giải trình, bổ sung) to the unit."""
@@ -71,6 +120,9 @@ class Query(models.Model):
     raised_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(_("trả lời của đơn vị"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     accepted = models.BooleanField(_("chấp nhận giải trình"), null=True, blank=True)
     close_note = models.TextField(_("ghi chú khi đóng"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -83,6 +135,31 @@ class Query(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} · {self.question[:40]}"
+
+
+class QueryMessage(models.Model):
+    """One turn of a query's conversation: the question, each answer, each follow-up and the
+    closing note, so that a second answer or follow-up never replaces the first."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Yêu cầu")
+        ANSWER = "answer", _("Trả lời")
+        FOLLOW_UP = "follow_up", _("Yêu cầu tiếp")
+        CLOSE = "close", _("Đóng yêu cầu")
+
+    query = models.ForeignKey(Query, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("nội dung"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trao đổi về yêu cầu giải trình")
+        verbose_name_plural = _("trao đổi về yêu cầu giải trình")
+        ordering = ["query", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.query_id} · {self.kind}"
 
 
 class NotApplicableRequest(models.Model):
@@ -123,3 +200,23 @@ class NotApplicableRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.state}"
+
+
+class ItemNote(models.Model):
+    """A reviewer's internal note on an item: for reviewers, the secretariat and the council,
+    never for the unit. Kept apart from ScoreItem so that nothing that shows or exports an
+    item can carry it by accident."""
+
+    item = models.OneToOneField(ScoreItem, on_delete=models.CASCADE, related_name="internal_note")
+    text = models.TextField(_("ghi chú nội bộ"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ghi chú nội bộ")
+        verbose_name_plural = _("ghi chú nội bộ")
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.text[:40]}"

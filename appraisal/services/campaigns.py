@@ -10,6 +10,8 @@ from appraisal import permissions
 from appraisal.models import (
     Campaign,
     CampaignFramework,
+    DomainOwner,
+    DomainReview,
     Framework,
     FrameworkNode,
     Organisation,
@@ -18,7 +20,7 @@ from appraisal.models import (
     StageDeadline,
     Submission,
 )
-from appraisal.models.choices import ScoringMethod
+from appraisal.models.choices import NodeKind, ScoringMethod
 from workflow.states import CampaignState
 
 
@@ -154,3 +156,91 @@ def _leaves_with_domains(framework: Framework) -> list[tuple[FrameworkNode, int]
         return node_id
 
     return [(node, domain_of(node.pk)) for node in nodes if node.is_leaf]
+
+
+@transaction.atomic
+def campaign_route_domain(
+    *,
+    campaign: Campaign,
+    domain: FrameworkNode,
+    organisation: Organisation,
+    actor: AbstractBaseUser | None,
+    ip: str | None = None,
+) -> int:
+    """Set which organisation reviews `domain` in this campaign. Reviews of the domain that
+    no one has been assigned to yet follow the change; assigned ones stay where they are
+    (the secretariat reassigns them if it wants). Returns how many reviews moved."""
+    from workflow.audit import audit_record
+    from workflow.models import AuditKind
+    from workflow.states import DomainReviewState
+
+    _check_secretariat(actor, campaign.program_id)
+    if (
+        domain.kind != NodeKind.DOMAIN
+        or not campaign.frameworks.filter(framework_id=domain.framework_id).exists()
+    ):
+        raise ValidationError(_("Lĩnh vực không thuộc bộ chỉ số của đợt đánh giá."))
+    if not organisation.is_valid_on(datetime.date(campaign.year, 12, 31)):
+        raise ValidationError(
+            _("%(name)s không còn hoạt động trong năm đánh giá.") % {"name": organisation.name}
+        )
+    current = DomainOwner.objects.filter(campaign=campaign, domain=domain).first()
+    old = current.organisation if current else domain.owner
+    if old is not None and old.pk == organisation.pk:
+        return 0
+    if organisation.pk == domain.owner_id:
+        if current is not None:
+            current.delete()
+    else:
+        DomainOwner.objects.update_or_create(
+            campaign=campaign, domain=domain, defaults={"organisation": organisation}
+        )
+    moved = DomainReview.objects.filter(
+        submission__campaign=campaign, domain=domain, state=DomainReviewState.PENDING
+    ).update(organisation=organisation)
+    audit_record(
+        kind=AuditKind.ASSIGNMENT,
+        actor=actor,
+        ip=ip,
+        program_id=campaign.program_id,
+        obj_type="campaign",
+        obj_id=campaign.pk,
+        action="route_domain",
+        field=f"{domain.framework.code}.{domain.code}",
+        old_value=old.code if old else "",
+        new_value=organisation.code,
+        comment=_("%(n)s lĩnh vực chưa phân công được chuyển theo.") % {"n": moved},
+        stage=campaign.state,
+    )
+    return moved
+
+
+@transaction.atomic
+def campaign_set_query_days(
+    *, campaign: Campaign, days: int, actor: AbstractBaseUser | None, ip: str | None = None
+) -> Campaign:
+    """How many working days units have to answer a query, by default."""
+    from workflow.audit import audit_record
+    from workflow.models import AuditKind
+
+    _check_secretariat(actor, campaign.program_id)
+    if not 1 <= days <= 60:
+        raise ValidationError(_("Thời hạn trả lời phải từ 1 đến 60 ngày làm việc."))
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.query_days != days:
+        audit_record(
+            kind=AuditKind.TRANSITION,
+            actor=actor,
+            ip=ip,
+            program_id=campaign.program_id,
+            obj_type="campaign",
+            obj_id=campaign.pk,
+            action="set_query_days",
+            field="query_days",
+            old_value=str(campaign.query_days),
+            new_value=str(days),
+            stage=campaign.state,
+        )
+        campaign.query_days = days
+        campaign.save(update_fields=["query_days"])
+    return campaign

@@ -43,3 +43,11 @@ def points_input(value: Decimal | str | None) -> str:
         return ""
     text = format(Decimal(value).normalize(), "f")
     return "0" if text == "-0" else text
+
+
+@register.filter
+def person(user) -> str:
+    """A person's full name, else their login; "—" for no one."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()

@@ -77,6 +77,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sees_all_units": permissions.sees_all_units(request.user, campaign.program_id),
             "today": timezone.localdate(),
+            "can_manage_reviews": permissions.can_manage_reviews(request.user, campaign.program_id),
+            "can_assign_reviews": bool(
+                permissions.coordinated_organisation_ids(request.user, campaign.program_id)
+            ),
         },
     )
 

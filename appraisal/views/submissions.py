@@ -75,9 +75,13 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for item in domain.items
         if item.scoring_mode == "self" and item.evidence_count == 0
     ]
-    reviews = submission.reviews.select_related("domain", "organisation", "reviewer").annotate(
-        open_queries=Count("queries", filter=Q(queries__state=QueryState.OPEN))
+    reviews = list(
+        submission.reviews.select_related("domain", "organisation", "reviewer").annotate(
+            open_queries=Count("queries", filter=Q(queries__state=QueryState.OPEN))
+        )
     )
+    for review in reviews:
+        review.visible = permissions.can_see_review(request.user, review)
     return render(
         request,
         "appraisal/submission_detail.html",
@@ -92,6 +96,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "na_requests": _pending_na(request.user, submission),
             "report_current": report is not None and report.fingerprint == fingerprint(submission),
             "actions": available_actions(request.user, submission),
+            "is_unit": permissions.can_edit_submission(request.user, submission),
+            "query_count": sum(review.open_queries for review in reviews),
         },
     )
 

@@ -23,3 +23,16 @@ document.querySelectorAll("[data-dropzone]").forEach((zone) => {
     }
   });
 });
+
+// "Select all" boxes: <input type="checkbox" data-check-all="review"> ticks every box named
+// "review" in the same form.
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  if (target instanceof HTMLInputElement && target.hasAttribute("data-check-all")) {
+    const name = target.getAttribute("data-check-all");
+    const scope = target.form || document;
+    scope.querySelectorAll(`input[type=checkbox][name="${name}"]`).forEach((box) => {
+      box.checked = target.checked;
+    });
+  }
+});

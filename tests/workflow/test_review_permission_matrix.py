@@ -43,7 +43,7 @@ REVIEW_EXPECTED = {
         {R.AWAITING_UNIT},
         {"finance_reviewer", "bacninh_focal", "bacninh_leader", "system"},
     ),
-    "complete": ({R.IN_PROGRESS}, {"finance_reviewer"}),
+    "complete": ({R.IN_PROGRESS, R.AWAITING_UNIT}, {"finance_reviewer"}),
     "reopen": ({R.COMPLETED}, {"secretariat", "chair"}),
 }
 QUERY_EXPECTED = {

@@ -173,10 +173,10 @@ def test_completion_with_an_open_query_needs_a_recorded_override_and_reopen_is_f
     )
     query_answer(query=query, answer="Đã giải trình", actor=cast["bacninh_focal"])
     query_reopen(query=query, note="Chưa rõ", actor=reviewer)
-    with pytest.raises(ValidationError, match="trạng thái"):  # waiting on the unit
+    with pytest.raises(ValidationError, match="chưa đóng"):  # waiting on the unit
         review_complete(review=review, actor=reviewer)
     query_answer(query=query, answer="Bổ sung lần 2", actor=cast["bacninh_focal"])
-    with pytest.raises(ValidationError, match="chưa đóng"):
+    with pytest.raises(ValidationError, match="chưa đóng"):  # answered, not closed
         review_complete(review=review, actor=reviewer)
     review = review_complete(
         review=review, actor=reviewer, override="Đơn vị đã giải trình đủ tại cuộc họp"
@@ -185,6 +185,19 @@ def test_completion_with_an_open_query_needs_a_recorded_override_and_reopen_is_f
     assert AuditEvent.objects.get(
         object_type="domain_review", object_id=review.pk, action="complete"
     ).comment
+    # the override closes what was left open, with its reason, so the unit is not left waiting
+    query.refresh_from_db()
+    assert (query.state, query.close_note) == ("closed", "Đơn vị đã giải trình đủ tại cuộc họp")
+    assert [m.kind for m in query.messages.order_by("pk")] == [
+        "question",
+        "answer",
+        "follow_up",
+        "answer",
+        "close",
+    ]
     with pytest.raises(PermissionDenied):
-        review_reopen(review=review, actor=reviewer)
-    assert review_reopen(review=review, actor=cast["secretariat"]).state == "in_progress"
+        review_reopen(review=review, actor=reviewer, comment="Xem lại")
+    with pytest.raises(ValidationError, match="lý do"):
+        review_reopen(review=review, actor=cast["secretariat"])
+    reopened = review_reopen(review=review, actor=cast["secretariat"], comment="Thiếu căn cứ 6.2")
+    assert reopened.state == "in_progress"

@@ -33,9 +33,11 @@ def run(
     actor: AbstractBaseUser | None,
     comment: str = "",
     ip: str | None = None,
+    deferred: bool = False,
 ) -> BaseFlow:
-    """Run transition `name` on a locked `obj`. Refusals raise and change nothing."""
-    flow = flow_class(obj, actor=actor, comment=comment, ip=ip)
+    """Run transition `name` on a locked `obj`. Refusals raise and change nothing. A deferred
+    run changes `obj` in memory only: the caller saves it and `flow.audit_row`."""
+    flow = flow_class(obj, actor=actor, comment=comment, ip=ip, deferred=deferred)
     bound = getattr(flow, name)
     label = _transition_label(flow_class, name)
     if not bound.can_proceed(check_conditions=False):

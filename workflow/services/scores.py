@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import permissions
 from appraisal.framework_files.spec import fmt_decimal
-from appraisal.models import DomainReview, ScoreItem
+from appraisal.models import DomainReview, ItemNote, ScoreItem
 from appraisal.models.choices import ScoringMethod, ScoringMode
 from appraisal.scoring import parse_entry
 from workflow.audit import audit_record
@@ -59,10 +59,11 @@ def audit_item(
     stage: str,
     ip: str | None,
     internal: bool = False,
+    kind: str = AuditKind.SCORE,
 ) -> None:
     """The audit row of a change to a score item (field as “<code>.<field>”)."""
     audit_record(
-        kind=AuditKind.SCORE,
+        kind=kind,
         actor=actor,
         ip=ip,
         program_id=item.submission.campaign.program_id,
@@ -80,7 +81,16 @@ def audit_item(
 
 
 def _audit(
-    item: ScoreItem, field: str, old, new, *, actor, reason: str, stage: str, ip: str | None
+    item: ScoreItem,
+    field: str,
+    old,
+    new,
+    *,
+    actor,
+    reason: str,
+    stage: str,
+    ip: str | None,
+    internal: bool = False,
 ) -> None:
     audit_item(
         item,
@@ -92,6 +102,7 @@ def _audit(
         comment=reason,
         stage=stage,
         ip=ip,
+        internal=internal,
     )
 
 
@@ -262,22 +273,74 @@ def _set_judged_score(
     missing_reason: str,
 ) -> ScoreItem:
     """Set a reviewer's or the council's score: a reason when it departs from the score
-    before it, and an audit row when it changes."""
+    before it, and an audit row when it or its reason changes. The unit learns these with
+    its result sheet at publication, so their audit rows are internal until then."""
+    if value is None:
+        raise ValidationError(_("Cần nhập điểm."))
     value = _check_value(item, value)
-    if value != compared_to and not reason.strip():
+    reason = reason.strip()
+    if len(reason) > 4000:
+        raise ValidationError(_("Lý do dài quá 4000 ký tự."))
+    if value != compared_to and not reason:
         raise ValidationError(missing_reason)
-    if value != getattr(item, field):
+    reason_field = REASON_FIELDS[field]
+    if value != getattr(item, field) or reason != getattr(item, reason_field):
         _audit(
             item,
             field,
             getattr(item, field),
             value,
             actor=actor,
-            reason=reason.strip(),
+            reason=reason,
             stage=stage,
             ip=ip,
+            internal=True,
         )
         setattr(item, field, value)
+        setattr(item, reason_field, reason)
         item.version += 1
-        item.save(update_fields=[field, "version", "updated_at"])
+        item.save(update_fields=[field, reason_field, "version", "updated_at"])
     return item
+
+
+REASON_FIELDS = {"review_score": "review_reason", "final_score": "final_reason"}
+
+
+@transaction.atomic
+def item_note_set(
+    *, item: ScoreItem, text: str, actor: AbstractBaseUser, ip: str | None = None
+) -> ItemNote | None:
+    """Write (or clear, with empty text) the internal note of an item. Never shown to the
+    unit: its audit row is internal too."""
+    item = _lock_item(item)
+    if not permissions.can_write_internal_note(actor, item):
+        raise TransitionRefused(_("Bạn không được ghi chú nội bộ cho tiêu chí này."))
+    text = text.strip()
+    if len(text) > 4000:
+        raise ValidationError(_("Ghi chú dài quá 4000 ký tự."))
+    note = ItemNote.objects.filter(item=item).first()
+    old = note.text if note else ""
+    if text == old:
+        return note
+    if not text:
+        note.delete()
+        note = None
+    elif note is None:
+        note = ItemNote.objects.create(item=item, text=text, updated_by=actor)
+    else:
+        note.text, note.updated_by = text, actor
+        note.save(update_fields=["text", "updated_by", "updated_at"])
+    audit_item(
+        item,
+        action="internal_note",
+        field="internal_note",
+        old=old,
+        new=text,
+        actor=actor,
+        comment="",
+        stage=item.submission.campaign.state,
+        ip=ip,
+        internal=True,
+        kind=AuditKind.NOTE,
+    )
+    return note

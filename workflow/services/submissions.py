@@ -52,15 +52,27 @@ def submission_start_review(
     comment: str = "",
     ip: str | None = None,
 ) -> Submission:
-    """Start the review: one domain review per domain, routed to the domain's owner."""
+    """Start the review: one domain review per domain, routed to the organisation that
+    reviews the domain in this campaign (the secretariat's mapping, else the framework's)."""
+    from appraisal.review_selectors import routing_map
+
     locked = lock(Submission, submission.pk, *RELATED)
+    routes = routing_map(locked.campaign)
+    domains = FrameworkNode.objects.filter(
+        framework_id=locked.framework_id, kind=NodeKind.DOMAIN
+    ).order_by("position")
     run(SubmissionFlow, locked, "start_review", actor=actor, comment=comment, ip=ip)
-    domains = FrameworkNode.objects.filter(framework_id=locked.framework_id, kind=NodeKind.DOMAIN)
+    unrouted = [domain.code for domain in domains if not routes.get(domain.pk)]
+    if unrouted:
+        raise ValidationError(
+            _("Chưa có cơ quan thẩm định cho lĩnh vực %(codes)s: cần phân công trước.")
+            % {"codes": ", ".join(unrouted)}
+        )
     existing = set(locked.reviews.values_list("domain_id", flat=True))
     DomainReview.objects.bulk_create(
         [
-            DomainReview(submission=locked, domain=domain, organisation_id=domain.owner_id)
-            for domain in domains.order_by("position")
+            DomainReview(submission=locked, domain=domain, organisation_id=routes[domain.pk])
+            for domain in domains
             if domain.pk not in existing
         ]
     )

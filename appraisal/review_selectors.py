@@ -1,0 +1,386 @@
+"""Reads of the line-ministry review: routing, the coordinator's queue, the reviewer's
+list, the review page and the secretariat's matrix. Each is a fixed number of queries
+whatever the number of units, domains or reviews."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from appraisal import permissions
+from appraisal.models import (
+    Campaign,
+    DomainOwner,
+    DomainReview,
+    FrameworkNode,
+    ItemNote,
+    Organisation,
+    Query,
+    QueryMessage,
+    RoleAssignment,
+    ScoreItem,
+    StageDeadline,
+)
+from appraisal.models.choices import NodeKind, Role, Stage
+from appraisal.workdays import today
+from appraisal.workspace import bindings_queryset
+from workflow.states import DomainReviewState, QueryState
+
+# Domain reviews with what every list shows.
+REVIEW_RELATED = (
+    "submission",
+    "submission__unit",
+    "submission__campaign",
+    "domain",
+    "organisation",
+    "reviewer",
+)
+
+
+# Routing ------------------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    domain: FrameworkNode
+    default: Organisation | None
+    organisation: Organisation | None
+    changed: bool
+
+
+def domain_routes(campaign: Campaign) -> list[Route]:
+    """Every domain of the campaign's frameworks and who reviews it: the campaign's mapping
+    where the secretariat set one, else the owner named in the framework. Two queries."""
+    overrides = {
+        row.domain_id: row.organisation
+        for row in DomainOwner.objects.filter(campaign=campaign).select_related("organisation")
+    }
+    domains = (
+        FrameworkNode.objects.filter(framework__campaigns__campaign=campaign, kind=NodeKind.DOMAIN)
+        .select_related("owner", "framework")
+        .order_by("framework__level", "position")
+    )
+    return [
+        Route(
+            domain=domain,
+            default=domain.owner,
+            organisation=overrides.get(domain.pk, domain.owner),
+            changed=domain.pk in overrides and overrides[domain.pk] != domain.owner,
+        )
+        for domain in domains
+    ]
+
+
+def routing_map(campaign: Campaign) -> dict[int, int | None]:
+    """domain id → organisation id, as `domain_routes` decides."""
+    return {
+        route.domain.pk: route.organisation.pk if route.organisation else None
+        for route in domain_routes(campaign)
+    }
+
+
+def reviewing_organisations(program_id: int) -> QuerySet[Organisation]:
+    """Organisations that can review: those with a coordinator or reviewer in the program,
+    and those that own a domain of its frameworks."""
+    with_people = RoleAssignment.objects.filter(
+        program_id=program_id, role__in=[Role.COORDINATOR, Role.REVIEWER]
+    ).values("organisation_id")
+    owners = FrameworkNode.objects.filter(
+        framework__program_id=program_id, kind=NodeKind.DOMAIN
+    ).values("owner_id")
+    return Organisation.objects.filter(Q(pk__in=with_people) | Q(pk__in=owners)).order_by("code")
+
+
+# Deadlines -----------------------------------------------------------------------------
+
+
+def review_stage_due(campaign_ids) -> dict[int, datetime.date]:
+    return dict(
+        StageDeadline.objects.filter(campaign_id__in=campaign_ids, stage=Stage.REVIEW).values_list(
+            "campaign_id", "due_on"
+        )
+    )
+
+
+def annotate_deadlines(reviews: list[DomainReview], today_: datetime.date | None = None) -> None:
+    """Give each review its `due` (the clock's deadline) and `late` flag: one query."""
+    today_ = today_ or today()
+    due = review_stage_due({review.submission.campaign_id for review in reviews})
+    for review in reviews:
+        review.due = review.due_on(due.get(review.submission.campaign_id), today_)
+        review.late = review.is_open and review.due is not None and review.due < today_
+
+
+def with_query_counts(reviews: QuerySet[DomainReview]) -> QuerySet[DomainReview]:
+    return reviews.annotate(
+        open_queries=Count("queries", filter=Q(queries__state=QueryState.OPEN), distinct=True),
+        answered_queries=Count(
+            "queries", filter=Q(queries__state=QueryState.ANSWERED), distinct=True
+        ),
+    )
+
+
+# Queue and lists -----------------------------------------------------------------------
+
+QUEUE_STATES = ("pending", "active", "completed", "all")
+
+
+def review_queue(
+    user, campaign: Campaign, *, organisation_id: int | None = None, state: str = "pending"
+) -> list[DomainReview]:
+    """The domain reviews a coordinator (their ministry's) or the secretariat (every
+    ministry's) assigns: two queries."""
+    reviews = permissions.visible_reviews(user, campaign).select_related(*REVIEW_RELATED)
+    if not permissions.sees_all_units(user, campaign.program_id):
+        reviews = reviews.filter(
+            organisation_id__in=permissions.coordinated_organisation_ids(user, campaign.program_id)
+        )
+    if organisation_id:
+        reviews = reviews.filter(organisation_id=organisation_id)
+    if state == "pending":
+        reviews = reviews.filter(state=DomainReviewState.PENDING)
+    elif state == "active":
+        reviews = reviews.filter(
+            state__in=[
+                DomainReviewState.ASSIGNED,
+                DomainReviewState.IN_PROGRESS,
+                DomainReviewState.AWAITING_UNIT,
+            ]
+        )
+    elif state == "completed":
+        reviews = reviews.filter(state=DomainReviewState.COMPLETED)
+    rows = list(
+        with_query_counts(reviews).order_by(
+            "organisation__code", "submission__level", "submission__unit__code", "domain__position"
+        )
+    )
+    annotate_deadlines(rows)
+    return rows
+
+
+@dataclass
+class ReviewerLoad:
+    user: object
+    organisation_id: int
+    load: int
+
+
+def assignable_reviewers(
+    user, campaign: Campaign, organisation_ids: set[int] | None = None
+) -> list[ReviewerLoad]:
+    """Reviewers the user may put on reviews, with their current load: two queries. The
+    secretariat may choose any reviewer of the program; a coordinator, their ministry's."""
+    program_id = campaign.program_id
+    grants = RoleAssignment.objects.filter(program_id=program_id, role=Role.REVIEWER)
+    if not permissions.is_secretariat(user, program_id):
+        grants = grants.filter(
+            organisation_id__in=permissions.coordinated_organisation_ids(user, program_id)
+        )
+    elif organisation_ids:
+        grants = grants.filter(organisation_id__in=organisation_ids)
+    pairs = list(
+        grants.select_related("user").order_by(
+            "organisation__code", "user__last_name", "user__username"
+        )
+    )
+    loads = dict(
+        DomainReview.objects.filter(
+            reviewer_id__in=[g.user_id for g in pairs],
+            state__in=[
+                DomainReviewState.ASSIGNED,
+                DomainReviewState.IN_PROGRESS,
+                DomainReviewState.AWAITING_UNIT,
+            ],
+        )
+        .values("reviewer_id")
+        .annotate(n=Count("id"))
+        .values_list("reviewer_id", "n")
+    )
+    seen: set[int] = set()
+    out = []
+    for grant in pairs:
+        if grant.user_id in seen or not grant.user.is_active:
+            continue
+        seen.add(grant.user_id)
+        out.append(ReviewerLoad(grant.user, grant.organisation_id, loads.get(grant.user_id, 0)))
+    return out
+
+
+def reviewers_by_ids(candidates: list[ReviewerLoad], ids) -> list:
+    wanted = {int(i) for i in ids if str(i).isdigit()}
+    return [c.user for c in candidates if c.user.pk in wanted]
+
+
+def my_reviews(user, *, show: str = "open") -> list[DomainReview]:
+    """The reviewer's own domain reviews across programs, with open queries: two queries."""
+    reviews = DomainReview.objects.filter(reviewer_id=user.pk).select_related(*REVIEW_RELATED)
+    if show == "open":
+        reviews = reviews.exclude(state=DomainReviewState.COMPLETED)
+    rows = list(
+        with_query_counts(reviews).order_by(
+            "submission__campaign__year", "submission__unit__code", "domain__position"
+        )
+    )
+    annotate_deadlines(rows)
+    return rows
+
+
+# The review page -----------------------------------------------------------------------
+
+
+@dataclass
+class ReviewPage:
+    items: list[ScoreItem]
+    queries: list[Query]
+    proposed: int = 0
+    applicable: int = 0
+    differs: int = 0
+    self_total: object = 0
+    review_total: object = 0
+    notes: dict = field(default_factory=dict)
+
+
+def review_page(review: DomainReview, *, with_notes: bool) -> ReviewPage:
+    """The items of the domain with the unit's scores, explanations and evidence, the
+    reviewer's proposals, queries and (for those who may see them) internal notes: a fixed
+    handful of queries."""
+    items = list(
+        ScoreItem.objects.filter(submission_id=review.submission_id, domain_id=review.domain_id)
+        .select_related("node", "node__parent")
+        .prefetch_related(Prefetch("bindings", queryset=bindings_queryset()))
+        .order_by("position")
+    )
+    queries = list(
+        Query.objects.filter(review=review)
+        .select_related("raised_by", "answered_by")
+        .prefetch_related(
+            Prefetch("items", queryset=ScoreItem.objects.select_related("node")),
+            Prefetch("messages", queryset=QueryMessage.objects.select_related("author")),
+            Prefetch("documents", queryset=_answer_documents()),
+        )
+        .order_by("-raised_at")
+    )
+    page = ReviewPage(items=items, queries=queries)
+    if with_notes:
+        page.notes = {
+            note.item_id: note
+            for note in ItemNote.objects.filter(item__in=[i.pk for i in items]).select_related(
+                "updated_by"
+            )
+        }
+    by_item: dict[int, list[Query]] = {}
+    for query in queries:
+        for item in query.items.all():
+            by_item.setdefault(item.pk, []).append(query)
+    for item in items:
+        item.item_queries = by_item.get(item.pk, [])
+        item.note = page.notes.get(item.pk)
+        if not item.applicable or item.scoring_mode == "survey":
+            continue
+        page.applicable += 1
+        page.proposed += item.review_score is not None
+        page.differs += item.review_score is not None and item.review_score != item.self_score
+        page.self_total += item.self_score or 0
+        page.review_total += item.review_score or 0
+    return page
+
+
+def _answer_documents():
+    from documents.models import Document
+
+    return Document.objects.select_related("current").order_by("pk")
+
+
+def queries_for_unit(submission) -> list[Query]:
+    """The queries addressed to a unit's submission, with their conversation and files."""
+    return list(
+        Query.objects.filter(review__submission=submission)
+        .select_related("review__domain", "raised_by", "answered_by")
+        .prefetch_related(
+            Prefetch("items", queryset=ScoreItem.objects.select_related("node")),
+            Prefetch("messages", queryset=QueryMessage.objects.select_related("author")),
+            Prefetch("documents", queryset=_answer_documents()),
+        )
+        .order_by("state", "due_on", "pk")
+    )
+
+
+# The secretariat's matrix --------------------------------------------------------------
+
+LATENESS = ("late", "due_soon", "on_time")
+
+
+@dataclass
+class MatrixRow:
+    submission: object
+    cells: list  # one DomainReview (or None) per domain column
+
+
+@dataclass
+class Matrix:
+    domains: list[FrameworkNode]
+    rows: list[MatrixRow]
+    counts: dict
+
+
+def review_matrix(
+    campaign: Campaign,
+    *,
+    level: str = "",
+    organisation_id: int | None = None,
+    state: str = "",
+    lateness: str = "",
+    due_soon_days: int = 5,
+) -> Matrix:
+    """Units × domains with the state of every domain review. Filters keep the rows where
+    at least one cell matches. Three queries whatever the number of units."""
+    reviews = DomainReview.objects.filter(submission__campaign=campaign).select_related(
+        *REVIEW_RELATED
+    )
+    if level:
+        reviews = reviews.filter(submission__level=level)
+    rows = list(with_query_counts(reviews).order_by("submission__level", "submission__unit__code"))
+    annotate_deadlines(rows)
+    soon = today() + datetime.timedelta(days=due_soon_days)
+
+    def matches(review: DomainReview) -> bool:
+        if organisation_id and review.organisation_id != organisation_id:
+            return False
+        if state and review.state != state:
+            return False
+        if lateness == "late":
+            return review.late
+        if lateness == "due_soon":
+            return (
+                review.is_open and not review.late and review.due is not None and review.due <= soon
+            )
+        if lateness == "on_time":
+            return review.is_open and not review.late
+        return True
+
+    domain_order: dict[str, FrameworkNode] = {}
+    by_submission: dict[int, dict] = {}
+    submissions: dict[int, object] = {}
+    counts: dict[str, int] = {}
+    for review in rows:
+        key = review.domain.code  # the same column for every level's framework
+        domain_order.setdefault(key, review.domain)
+        by_submission.setdefault(review.submission_id, {})[key] = review
+        submissions[review.submission_id] = review.submission
+        counts[review.state] = counts.get(review.state, 0) + 1
+        counts["late"] = counts.get("late", 0) + review.late
+    keys = sorted(
+        domain_order, key=lambda code: [int(p) if p.isdigit() else 0 for p in code.split(".")]
+    )
+    matrix_rows = []
+    for submission_id, cells in by_submission.items():
+        if not any(matches(review) for review in cells.values()):
+            continue
+        row_cells = []
+        for key in keys:
+            review = cells.get(key)
+            if review is not None:
+                review.selected_by_filter = matches(review)
+            row_cells.append(review)
+        matrix_rows.append(MatrixRow(submissions[submission_id], row_cells))
+    return Matrix([domain_order[k] for k in keys], matrix_rows, counts)
