@@ -1,6 +1,7 @@
 """The demo's stories: what some units have already done, played through the real services
 by the demo personas, so that every state and timeline in the demo is made by real code."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -121,79 +122,87 @@ def play(submission: Submission, story: str, users: list[dict]) -> None:
         _review_story(submission)
 
 
+@dataclass(frozen=True)
+class DemoReview:
+    """How far one of Health's domains has gone in the demo."""
+
+    coordinator: str
+    reviewer: str
+    question: str
+    items: int = 1  # the query is on the domain's first `items` items
+    answer: str = ""
+    filename: str = ""  # a file sent with the answer
+    accepted: bool | None = None  # closed, accepted or not; None: still open or answered
+    note: str = ""
+    complete: bool = False
+
+
+HEALTH_REVIEWS = {
+    "2": DemoReview(
+        "dieuphoi.btp",
+        "thamdinh.btp",
+        "Đề nghị cung cấp quyết định ban hành kế hoạch và báo cáo kết quả thực hiện.",
+    ),
+    "3": DemoReview(
+        "dieuphoi.vpcp",
+        "thamdinh.vpcp",
+        "Đề nghị bổ sung báo cáo rà soát thủ tục hành chính có chữ ký, đóng dấu.",
+        items=2,
+        answer="Bộ gửi bổ sung Báo cáo rà soát số 125/BC-BYT kèm theo.",
+        filename="bao-cao-ra-soat-bo-sung.pdf",
+    ),
+    "6": DemoReview(
+        "dieuphoi.btc",
+        "thamdinh.btc",
+        "Đề nghị làm rõ số liệu giải ngân vốn đầu tư công năm 2026.",
+        answer="Số liệu theo báo cáo quyết toán gửi Bộ Tài chính ngày 15/01/2027.",
+        accepted=True,
+        complete=True,
+    ),
+    "7": DemoReview(
+        "dieuphoi.bkhcn",
+        "thamdinh.bkhcn",
+        "Đề nghị cung cấp số liệu hồ sơ trực tuyến toàn trình.",
+        answer="Số liệu đang được tổng hợp.",
+        accepted=False,
+        note="Không có số liệu kiểm chứng; giữ điểm đề xuất.",
+    ),
+}
+
+
 def _review_story(submission: Submission) -> None:
     """A ministry's report in the middle of review, one domain in each state:
     1 assigned, not started · 2 waiting on the unit (open query) · 3 in progress with an
     answered query and a file sent with the answer · 4, 5 waiting for assignment ·
-    6 completed after an accepted query · 7 in progress, a query not accepted, notes."""
+    6 completed after an accepted query · 7 in progress, a query not accepted, a note."""
     reviews = _reviews(submission)
     review_assign(review=reviews["1"], reviewer=_user("thamdinh.bnv"), actor=_user("dieuphoi.bnv"))
-    for code, coordinator, reviewer in (
-        ("2", "dieuphoi.btp", "thamdinh.btp"),
-        ("3", "dieuphoi.vpcp", "thamdinh.vpcp"),
-        ("6", "dieuphoi.btc", "thamdinh.btc"),
-        ("7", "dieuphoi.bkhcn", "thamdinh.bkhcn"),
-    ):
+    focal = _user("byt.daumoi")
+    for code, story in HEALTH_REVIEWS.items():
+        reviewer = _user(story.reviewer)
         review = review_assign(
-            review=reviews[code], reviewer=_user(reviewer), actor=_user(coordinator)
+            review=reviews[code], reviewer=reviewer, actor=_user(story.coordinator)
         )
-        review_start(review=review, actor=_user(reviewer))
-        items = _propose_all(review, _user(reviewer), adjust=True)
-        if code == "2":
-            query_raise(
-                review=review,
-                items=items[1:2],
-                question="Đề nghị cung cấp quyết định ban hành kế hoạch và báo cáo kết quả thực hiện.",
-                actor=_user(reviewer),
-            )
-        elif code == "3":
-            query = query_raise(
-                review=review,
-                items=items[:2],
-                question="Đề nghị bổ sung báo cáo rà soát thủ tục hành chính có chữ ký, đóng dấu.",
-                actor=_user(reviewer),
-            )
-            content = demo_pdf(f"{submission.unit.code} bao cao ra soat TTHC (bo sung)")
-            query_answer(
-                query=query,
-                answer="Bộ gửi bổ sung Báo cáo rà soát số 125/BC-BYT kèm theo.",
-                uploads=[SimpleUploadedFile("bao-cao-ra-soat-bo-sung.pdf", content)],
-                actor=_user("byt.daumoi"),
-            )
-        elif code == "6":
-            query = query_raise(
-                review=review,
-                items=items[:1],
-                question="Đề nghị làm rõ số liệu giải ngân vốn đầu tư công năm 2026.",
-                actor=_user(reviewer),
-            )
-            query_answer(
-                query=query,
-                answer="Số liệu theo báo cáo quyết toán gửi Bộ Tài chính ngày 15/01/2027.",
-                actor=_user("byt.daumoi"),
-            )
-            query_close(query=query, accepted=True, note="", actor=_user(reviewer))
-            review_complete(review=review, actor=_user(reviewer))
-        else:
-            query = query_raise(
-                review=review,
-                items=items[:1],
-                question="Đề nghị cung cấp số liệu hồ sơ trực tuyến toàn trình.",
-                actor=_user(reviewer),
-            )
-            query_answer(
-                query=query, answer="Số liệu đang được tổng hợp.", actor=_user("byt.daumoi")
-            )
-            query_close(
-                query=query,
-                accepted=False,
-                note="Không có số liệu kiểm chứng; giữ điểm đề xuất.",
-                actor=_user(reviewer),
-            )
+        review_start(review=review, actor=reviewer)
+        items = _propose_all(review, reviewer, adjust=True)
+        query = query_raise(
+            review=review, items=items[: story.items], question=story.question, actor=reviewer
+        )
+        if story.answer:
+            uploads = []
+            if story.filename:
+                content = demo_pdf(f"{submission.unit.code} {story.filename}")
+                uploads = [SimpleUploadedFile(story.filename, content)]
+            query_answer(query=query, answer=story.answer, uploads=uploads, actor=focal)
+        if story.accepted is not None:
+            query_close(query=query, accepted=story.accepted, note=story.note, actor=reviewer)
+        if story.complete:
+            review_complete(review=review, actor=reviewer)
+        if story.accepted is False:
             item_note_set(
                 item=items[0],
                 text="Đối chiếu với số liệu của Cổng Dịch vụ công quốc gia trước khi trình Hội đồng.",
-                actor=_user(reviewer),
+                actor=reviewer,
             )
 
 

@@ -143,37 +143,38 @@ def evidence_unbind_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Served only here, after the permission check, as an attachment the browser will not sniff."""
-    version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
-    permissions.get_submission_for_user(request, version.document.submission_id)
-    try:
-        handle = version.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=version.name, content_type=CONTENT_TYPES[version.kind]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _serve_version(request, pk, inline=False)
 
 
 @login_required
-def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A PDF or an image shown in the browser (other kinds are downloaded), after the same
     permission check as the download."""
+    return _serve_version(request, pk, inline=True)
+
+
+INLINE_KINDS = ("pdf", "jpeg", "png")
+
+
+def _serve_version(request: HttpRequest, pk: int, *, inline: bool) -> HttpResponse:
     version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
     permissions.get_submission_for_user(request, version.document.submission_id)
-    if version.kind not in ("pdf", "jpeg", "png"):
+    if inline and version.kind not in INLINE_KINDS:
         return redirect("evidence_download", pk=version.pk)
     try:
         handle = version.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     response = FileResponse(
-        handle, as_attachment=False, filename=version.name, content_type=CONTENT_TYPES[version.kind]
+        handle,
+        as_attachment=not inline,
+        filename=version.name,
+        content_type=CONTENT_TYPES[version.kind],
     )
     response["X-Content-Type-Options"] = "nosniff"
+    if not inline:
+        # a sandboxed document cannot run anything; the browsers' PDF viewers refuse it
+        response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
 

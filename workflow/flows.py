@@ -332,6 +332,16 @@ class SubmissionFlow(BaseFlow):
 
     @state.transition(
         source=S.REVIEWED,
+        target=S.UNDER_REVIEW,
+        conditions=[this.has_comment],
+        permission=this.may_manage,
+    )
+    def reopen_review(self) -> None:
+        """The secretariat reopens a completed domain review before the report goes to the
+        council (done with the domain review's reopening)."""
+
+    @state.transition(
+        source=S.REVIEWED,
         target=S.IN_COUNCIL,
         conditions=[this.campaign_in_council],
         permission=this.may_manage,

@@ -18,6 +18,7 @@ TRANSITION_LABELS = {
     ("submission", "start_review"): _("Bắt đầu thẩm định"),
     ("submission", "finish_review"): _("Hoàn thành thẩm định"),
     ("submission", "send_to_council"): _("Trình Hội đồng"),
+    ("submission", "reopen_review"): _("Mở lại thẩm định"),
     ("submission", "appraise"): _("Hội đồng chốt điểm"),
     ("submission", "send_back_to_review"): _("Trả về thẩm định lại"),
     ("submission", "publish"): _("Công bố kết quả"),
@@ -37,6 +38,16 @@ TRANSITION_LABELS = {
     ("score_item", "self_score"): _("Tự chấm điểm"),
     ("score_item", "review_score"): _("Đề xuất điểm thẩm định"),
     ("score_item", "final_score"): _("Hội đồng chốt điểm"),
+    ("score_item", "internal_note"): _("Ghi chú nội bộ"),
+    ("domain_review", "reviewer"): _("Chuyên viên thẩm định"),
+    ("domain_review", "remind"): _("Nhắc việc"),
+    ("campaign", "route_domain"): _("Đổi cơ quan thẩm định lĩnh vực"),
+    ("campaign", "set_query_days"): _("Đổi thời hạn trả lời yêu cầu"),
+    ("document", "upload"): _("Tải lên tài liệu"),
+    ("document", "replace"): _("Thay phiên bản tài liệu"),
+    ("document", "bind"): _("Gắn tài liệu với tiêu chí"),
+    ("document", "unbind"): _("Bỏ gắn tài liệu"),
+    ("document", "answer_upload"): _("Tài liệu kèm trả lời yêu cầu"),
 }
 
 

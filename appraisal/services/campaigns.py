@@ -170,7 +170,6 @@ def campaign_route_domain(
     """Set which organisation reviews `domain` in this campaign. Reviews of the domain that
     no one has been assigned to yet follow the change; assigned ones stay where they are
     (the secretariat reassigns them if it wants). Returns how many reviews moved."""
-    from workflow.audit import audit_record
     from workflow.models import AuditKind
     from workflow.states import DomainReviewState
 
@@ -198,19 +197,16 @@ def campaign_route_domain(
     moved = DomainReview.objects.filter(
         submission__campaign=campaign, domain=domain, state=DomainReviewState.PENDING
     ).update(organisation=organisation)
-    audit_record(
-        kind=AuditKind.ASSIGNMENT,
+    _audit_campaign(
+        campaign,
+        "route_domain",
         actor=actor,
         ip=ip,
-        program_id=campaign.program_id,
-        obj_type="campaign",
-        obj_id=campaign.pk,
-        action="route_domain",
+        kind=AuditKind.ASSIGNMENT,
         field=f"{domain.framework.code}.{domain.code}",
         old_value=old.code if old else "",
         new_value=organisation.code,
         comment=_("%(n)s lĩnh vực chưa phân công được chuyển theo.") % {"n": moved},
-        stage=campaign.state,
     )
     return moved
 
@@ -220,7 +216,6 @@ def campaign_set_query_days(
     *, campaign: Campaign, days: int, actor: AbstractBaseUser | None, ip: str | None = None
 ) -> Campaign:
     """How many working days units have to answer a query, by default."""
-    from workflow.audit import audit_record
     from workflow.models import AuditKind
 
     _check_secretariat(actor, campaign.program_id)
@@ -228,19 +223,31 @@ def campaign_set_query_days(
         raise ValidationError(_("Thời hạn trả lời phải từ 1 đến 60 ngày làm việc."))
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.query_days != days:
-        audit_record(
-            kind=AuditKind.TRANSITION,
+        _audit_campaign(
+            campaign,
+            "set_query_days",
             actor=actor,
             ip=ip,
-            program_id=campaign.program_id,
-            obj_type="campaign",
-            obj_id=campaign.pk,
-            action="set_query_days",
+            kind=AuditKind.TRANSITION,
             field="query_days",
             old_value=str(campaign.query_days),
             new_value=str(days),
-            stage=campaign.state,
         )
         campaign.query_days = days
         campaign.save(update_fields=["query_days"])
     return campaign
+
+
+def _audit_campaign(campaign: Campaign, action: str, *, actor, ip: str | None, **fields) -> None:
+    from workflow.audit import audit_record
+
+    audit_record(
+        actor=actor,
+        ip=ip,
+        program_id=campaign.program_id,
+        obj_type="campaign",
+        obj_id=campaign.pk,
+        action=action,
+        stage=campaign.state,
+        **fields,
+    )

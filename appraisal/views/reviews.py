@@ -371,39 +371,43 @@ def _item_for_review(request: HttpRequest, pk: int) -> tuple[ScoreItem, DomainRe
 def item_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """The reviewer's proposal for one item (htmx): a refused one comes back with its message
     and the person's input kept."""
-    item, review = _item_for_review(request, pk)
-    raw = request.POST.get("score", "").strip().replace(",", ".")[:20]
-    reason = request.POST.get("reason", "")[:4000]
-    status, error = 200, ""
-    try:
+
+    def save(item: ScoreItem) -> None:
+        raw = request.POST.get("score", "").strip().replace(",", ".")[:20]
         try:
             value = Decimal(raw) if raw else None
         except InvalidOperation as exc:
             raise ValidationError(_("Điểm phải là một số.")) from exc
         score_propose(
-            item=item, actor=request.user, value=value, reason=reason, ip=client_ip(request)
+            item=item,
+            actor=request.user,
+            value=value,
+            reason=request.POST.get("reason", "")[:4000],
+            ip=client_ip(request),
         )
-    except ValidationError as exc:
-        status, error = 422, _problem(exc)
-    except PermissionDenied as exc:
-        status, error = 403, _problem(exc)
-    return _item_response(
-        request, review, item.pk, status, error, entered=request.POST if error else None
-    )
+
+    return _item_save(request, pk, save)
 
 
 @require_POST
 @login_required
 def item_note(request: HttpRequest, pk: int) -> HttpResponse:
-    item, review = _item_for_review(request, pk)
-    status, error = 200, ""
-    try:
+    def save(item: ScoreItem) -> None:
         item_note_set(
             item=item,
             text=request.POST.get("note", "")[:4001],
             actor=request.user,
             ip=client_ip(request),
         )
+
+    return _item_save(request, pk, save)
+
+
+def _item_save(request: HttpRequest, pk: int, save) -> HttpResponse:
+    item, review = _item_for_review(request, pk)
+    status, error = 200, ""
+    try:
+        save(item)
     except ValidationError as exc:
         status, error = 422, _problem(exc)
     except PermissionDenied as exc:

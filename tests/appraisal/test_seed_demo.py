@@ -7,7 +7,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from appraisal.models import Campaign, RoleAssignment, ScoreItem, Submission
+from appraisal.models import (
+    Campaign,
+    DomainReview,
+    ItemNote,
+    Query,
+    RoleAssignment,
+    ScoreItem,
+    Submission,
+)
+from documents.models import Document
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +49,17 @@ def test_seed_demo_builds_the_2026_campaign_and_is_idempotent(program, debug, ca
     assert campaign.submissions.filter(level="ministry").count() == 14
     assert campaign.deadlines.count() == 4
     assert "Demo ready" in capsys.readouterr().out
+    # reviews in every state, queries open, answered and closed (accepted and not)
+    review_states = set(DomainReview.objects.values_list("state", flat=True))
+    assert review_states == {"pending", "assigned", "in_progress", "awaiting_unit", "completed"}
+    assert set(Query.objects.values_list("state", "accepted")) == {
+        ("open", None),
+        ("answered", None),
+        ("closed", True),
+        ("closed", False),
+    }
+    assert campaign.submissions.get(unit__code="T34-hai-phong").state == "reviewed"
+    assert ItemNote.objects.exists() and Document.objects.filter(query__isnull=False).exists()
 
 
 def test_every_demo_persona_logs_in_and_sees_their_pages(client, program, debug):

@@ -201,3 +201,49 @@ def test_completion_with_an_open_query_needs_a_recorded_override_and_reopen_is_f
         review_reopen(review=review, actor=cast["secretariat"])
     reopened = review_reopen(review=review, actor=cast["secretariat"], comment="Thiếu căn cứ 6.2")
     assert reopened.state == "in_progress"
+
+
+def review_everything(submission, cast):
+    from workflow.services.reviews import reviews_distribute
+
+    reviewer = cast["home_reviewer"]
+    reviews = list(DomainReview.objects.filter(submission=submission))
+    reviews_distribute(reviews=reviews, reviewers=[reviewer], actor=cast["secretariat"])
+    for review in reviews:
+        review = review_start(review=review, actor=reviewer)
+        for item in submission.items.filter(domain_id=review.domain_id, applicable=True).exclude(
+            scoring_mode="survey"
+        ):
+            value, reason = item.self_score, ""
+            if value is None:  # scored centrally
+                value, reason = item.max_points, "Theo số liệu theo dõi"
+            score_propose(item=item, actor=reviewer, value=value, reason=reason)
+        review_complete(review=review, actor=reviewer)
+
+
+def test_the_last_completed_review_makes_the_report_reviewed_and_reopening_undoes_it(
+    cast, bac_ninh
+):
+    under_review(bac_ninh, cast, "bacninh_focal", "bacninh_leader")
+    review_everything(bac_ninh, cast)
+    bac_ninh.refresh_from_db()
+    assert bac_ninh.state == "reviewed"
+    finance = DomainReview.objects.get(submission=bac_ninh, domain__code="6")
+    review_reopen(review=finance, actor=cast["secretariat"], comment="Thiếu căn cứ tiêu chí 6.2")
+    bac_ninh.refresh_from_db()
+    finance.refresh_from_db()
+    assert (bac_ninh.state, finance.state) == ("under_review", "in_progress")
+    assert AuditEvent.objects.filter(
+        submission_id=bac_ninh.pk, action="reopen_review", comment="Thiếu căn cứ tiêu chí 6.2"
+    ).exists()
+    review_complete(review=finance, actor=cast["home_reviewer"])
+    bac_ninh.refresh_from_db()
+    assert bac_ninh.state == "reviewed"
+    # once before the council, the secretariat no longer reopens: the council sends back
+    from appraisal.models import Submission
+
+    Submission.objects.filter(pk=bac_ninh.pk).update(state="in_council")
+    with pytest.raises(ValidationError, match="Hội đồng"):
+        review_reopen(review=finance, actor=cast["secretariat"], comment="Xem lại")
+    finance.refresh_from_db()
+    assert finance.state == "completed"

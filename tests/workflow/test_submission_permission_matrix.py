@@ -36,6 +36,7 @@ EXPECTED = {
     "start_review": ({S.SUBMITTED}, {"secretariat"}),
     "finish_review": ({S.UNDER_REVIEW}, {"secretariat", "system"}),
     "send_to_council": ({S.REVIEWED}, {"secretariat"}),
+    "reopen_review": ({S.REVIEWED}, {"secretariat"}),
     "appraise": ({S.IN_COUNCIL}, {"chair"}),
     "send_back_to_review": ({S.IN_COUNCIL}, {"chair"}),
     "publish": ({S.APPRAISED}, {"secretariat", "system"}),

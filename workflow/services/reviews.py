@@ -54,7 +54,31 @@ def _transition(name: str):
 review_start = _transition("start")
 review_await_unit = _transition("await_unit")
 review_resume = _transition("resume")
-review_reopen = _transition("reopen")
+
+
+@transaction.atomic
+def review_reopen(
+    *,
+    review: DomainReview,
+    actor: AbstractBaseUser | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> DomainReview:
+    """Reopen a completed domain review, with a reason. A report already `reviewed` goes back
+    under review with it; once before the council, only the council sends domains back
+    (`submission_send_back_to_review`, which moves the report first)."""
+    from workflow.services.submissions import RELATED as SUBMISSION_RELATED
+
+    locked = lock(DomainReview, review.pk, *RELATED)
+    run(DomainReviewFlow, locked, "reopen", actor=actor, comment=comment, ip=ip)
+    submission = lock(type(locked.submission), locked.submission_id, *SUBMISSION_RELATED)
+    if submission.state == SubmissionState.REVIEWED:
+        run(SubmissionFlow, submission, "reopen_review", actor=actor, comment=comment, ip=ip)
+    elif submission.state != SubmissionState.UNDER_REVIEW:
+        raise TransitionInvalid(
+            _("Hồ sơ đã trình Hội đồng: chỉ Hội đồng trả lĩnh vực về thẩm định lại.")
+        )
+    return locked
 
 
 def _name(user: AbstractBaseUser) -> str:
@@ -63,6 +87,24 @@ def _name(user: AbstractBaseUser) -> str:
 
 def _label(review: DomainReview) -> str:
     return f"{review.submission.unit.name} — {review.domain.code}"
+
+
+def _review_row(
+    review: DomainReview, kind: str, action: str, *, actor, ip: str | None, **fields
+) -> AuditRow:
+    """An audit row about a domain review (other than its transitions)."""
+    return AuditRow(
+        kind=kind,
+        actor=actor,
+        ip=ip,
+        program_id=review.submission.campaign.program_id,
+        submission_id=review.submission_id,
+        obj_type="domain_review",
+        obj_id=review.pk,
+        action=action,
+        stage="review",
+        **fields,
+    )
 
 
 def _check_assignment(
@@ -130,19 +172,15 @@ def reviews_assign(
         )
         rows.append(flow.audit_row)
         rows.append(
-            AuditRow(
-                kind=AuditKind.ASSIGNMENT,
+            _review_row(
+                review,
+                AuditKind.ASSIGNMENT,
+                "reviewer",
                 actor=actor,
                 ip=ip,
-                program_id=review.submission.campaign.program_id,
-                submission_id=review.submission_id,
-                obj_type="domain_review",
-                obj_id=review.pk,
-                action="reviewer",
                 field="reviewer",
                 old_value=previous.get_username() if previous else "",
                 new_value=reviewer.get_username(),
-                stage="review",
             )
         )
     now = timezone.now()
@@ -301,18 +339,7 @@ def reviews_remind(
         )
     audit_records(
         [
-            AuditRow(
-                kind=AuditKind.REMINDER,
-                actor=actor,
-                ip=ip,
-                program_id=review.submission.campaign.program_id,
-                submission_id=review.submission_id,
-                obj_type="domain_review",
-                obj_id=review.pk,
-                action="remind",
-                stage="review",
-                internal=True,
-            )
+            _review_row(review, AuditKind.REMINDER, "remind", actor=actor, ip=ip, internal=True)
             for review in rows
         ]
     )

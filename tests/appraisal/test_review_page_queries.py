@@ -1,0 +1,93 @@
+"""The review pages cost the same number of queries with 3 units and with 60."""
+
+import pytest
+from django.urls import reverse
+
+from appraisal.models import DomainReview
+from tests.appraisal.test_page_queries import provinces
+from tests.conftest import reviews_started
+from workflow.services.queries import query_raise
+from workflow.services.reviews import review_start, reviews_distribute
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[3, 60], ids=["3-units", "60-units"])
+def reviewing(request, cast, campaign_factory):
+    campaign = campaign_factory(units=provinces(request.param))
+    submissions = list(campaign.submissions.all())
+    reviews_started(submissions, cast["secretariat"])
+    finance = list(DomainReview.objects.filter(organisation__code="BTC"))
+    reviews_distribute(
+        reviews=finance, reviewers=[cast["finance_reviewer"]], actor=cast["secretariat"]
+    )
+    for review in finance:
+        review = review_start(review=review, actor=cast["finance_reviewer"])
+        item = review.submission.items.filter(domain_id=review.domain_id).first()
+        query_raise(review=review, items=[item], question="?", actor=cast["finance_reviewer"])
+    return campaign
+
+
+def test_the_coordinators_queue(client, cast, reviewing, django_assert_num_queries):
+    client.force_login(cast["finance_coordinator"])
+    # session, user, campaign, role grants, reviews with counts, deadlines, reviewer grants,
+    # reviewer loads, the ministries of the filter
+    with django_assert_num_queries(9):
+        response = client.get(reverse("review_queue", args=[reviewing.pk]), {"state": "all"})
+    assert len(response.context["reviews"]) == reviewing.submissions.count()
+
+
+def test_the_secretariats_matrix(client, cast, reviewing, django_assert_num_queries):
+    client.force_login(cast["secretariat"])
+    # session, user, campaign, role grants, reviews with counts, deadlines, reviewers with
+    # their grants, reviewer loads, the ministries of the filter
+    with django_assert_num_queries(9):
+        response = client.get(reverse("review_matrix", args=[reviewing.pk]))
+    assert len(response.context["matrix"].rows) == reviewing.submissions.count()
+
+
+def test_the_reviewers_list(client, cast, reviewing, django_assert_num_queries):
+    client.force_login(cast["finance_reviewer"])
+    # session, user, role grants (menu), reviews with counts, deadlines
+    with django_assert_num_queries(5):
+        response = client.get(reverse("review_list"))
+    assert len(response.context["reviews"]) == reviewing.submissions.count()
+
+
+def test_the_inbox_of_a_reviewer(client, cast, reviewing, django_assert_num_queries):
+    client.force_login(cast["finance_reviewer"])
+    # session, user, role grants, submissions waiting, domain reviews, deadlines, queries,
+    # (no not-applicable requests for a reviewer)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("inbox"))
+    assert len(response.context["entries"]) == reviewing.submissions.count()
+
+
+@pytest.fixture(params=[1, 12], ids=["1-query", "12-queries"])
+def busy_review(request, cast, bac_ninh):
+    reviews_started([bac_ninh], cast["secretariat"])
+    review = DomainReview.objects.get(submission=bac_ninh, domain__code="6")
+    reviews_distribute(
+        reviews=[review], reviewers=[cast["finance_reviewer"]], actor=cast["secretariat"]
+    )
+    review = review_start(review=review, actor=cast["finance_reviewer"])
+    items = list(bac_ninh.items.filter(domain_id=review.domain_id))
+    for n in range(request.param):
+        query_raise(
+            review=review,
+            items=items[: n % 3 + 1],
+            question=f"Câu {n}",
+            actor=cast["finance_reviewer"],
+        )
+    return review
+
+
+def test_the_review_page(client, cast, busy_review, django_assert_num_queries):
+    client.force_login(cast["finance_reviewer"])
+    # session, user, review with its submission, unit, domain..., role grants, guardian
+    # user and group grants, "has a review of theirs" (may see notes), items with nodes,
+    # their evidence bindings, queries, their items, messages, answer files, internal
+    # notes, stage deadline
+    with django_assert_num_queries(15):
+        response = client.get(reverse("review_detail", args=[busy_review.pk]))
+    assert response.status_code == 200
