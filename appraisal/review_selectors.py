@@ -295,7 +295,9 @@ def queries_for_unit(submission) -> list[Query]:
     """The queries addressed to a unit's submission, with their conversation and files."""
     return list(
         Query.objects.filter(review__submission=submission)
-        .select_related("review__domain", "raised_by", "answered_by")
+        .select_related(
+            "review__domain", "review__submission__campaign", "raised_by", "answered_by"
+        )
         .prefetch_related(
             Prefetch("items", queryset=ScoreItem.objects.select_related("node")),
             Prefetch("messages", queryset=QueryMessage.objects.select_related("author")),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -149,8 +150,10 @@ def review_queue(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign the selected reviews: all to one reviewer, or evenly over the chosen ones."""
     campaign = permissions.get_campaign_for_user(request, pk)
-    back = request.POST.get("next") or reverse("review_queue", args=[campaign.pk])
-    if not back.startswith("/"):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = reverse("review_queue", args=[campaign.pk])
     reviews = list(
         permissions.visible_reviews(request.user, campaign)

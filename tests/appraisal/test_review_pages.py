@@ -259,3 +259,17 @@ def test_matrix_filters_and_bulk_remind(
     ]
     client.force_login(cast["finance_coordinator"])
     assert client.get(url).status_code == 403
+
+
+def test_the_queue_does_not_redirect_elsewhere(client, cast, finance_review):
+    campaign_id = finance_review.submission.campaign_id
+    client.force_login(cast["finance_coordinator"])
+    response = client.post(
+        reverse("review_queue_assign", args=[campaign_id]),
+        {
+            "review": [finance_review.pk],
+            "reviewer": [cast["finance_reviewer"].pk],
+            "next": "//evil.example/",
+        },
+    )
+    assert response["Location"] == reverse("review_queue", args=[campaign_id])

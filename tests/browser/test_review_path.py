@@ -132,7 +132,7 @@ def test_submitted_routed_assigned_queried_answered_completed_reviewed(
     page.get_by_role("button", name="Đóng yêu cầu").click()
     expect(page.get_by_text("Đã đóng yêu cầu.")).to_be_visible()
     page.goto(f"{base}/reviews/{review.pk}/")
-    page.get_by_role("button", name="Hoàn thành", exact=True).click()
+    page.get_by_role("button", name="Xác nhận hoàn thành").click()
     expect(page.locator(".badge", has_text="Hoàn thành").first).to_be_visible()
 
     submission.refresh_from_db()

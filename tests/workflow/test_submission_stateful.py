@@ -61,7 +61,7 @@ def test_random_transitions_by_random_personas(cast, campaign_factory, orgs):
         def submission_transition(self, name, persona, comment):
             before_state, before_rows = self.snapshot()
             service = getattr(submission_services, f"submission_{name}")
-            kwargs = {"domains": []} if name == "send_back_to_review" else {}
+            kwargs = {"domains": []} if name in ("send_back_to_review", "reopen_review") else {}
             try:
                 service(submission=self.submission, actor=cast[persona], comment=comment, **kwargs)
             except (PermissionDenied, ValidationError):

@@ -64,20 +64,24 @@ def review_reopen(
     comment: str = "",
     ip: str | None = None,
 ) -> DomainReview:
-    """Reopen a completed domain review, with a reason. A report already `reviewed` goes back
-    under review with it; once before the council, only the council sends domains back
-    (`submission_send_back_to_review`, which moves the report first)."""
-    from workflow.services.submissions import RELATED as SUBMISSION_RELATED
+    """Reopen one completed domain review, with a reason. A report already `reviewed` goes
+    back under review with it; once before the council, only the council sends domains back
+    (`submission_send_back_to_review`)."""
+    from workflow.services.submissions import submission_reopen_review
 
-    locked = lock(DomainReview, review.pk, *RELATED)
-    run(DomainReviewFlow, locked, "reopen", actor=actor, comment=comment, ip=ip)
-    submission = lock(type(locked.submission), locked.submission_id, *SUBMISSION_RELATED)
+    submission = review.submission
+    submission.refresh_from_db(fields=["state"])
     if submission.state == SubmissionState.REVIEWED:
-        run(SubmissionFlow, submission, "reopen_review", actor=actor, comment=comment, ip=ip)
-    elif submission.state != SubmissionState.UNDER_REVIEW:
+        submission_reopen_review(
+            submission=submission, domains=[review.domain], actor=actor, comment=comment, ip=ip
+        )
+        return lock(DomainReview, review.pk, *RELATED)
+    if submission.state != SubmissionState.UNDER_REVIEW:
         raise TransitionInvalid(
             _("Hồ sơ đã trình Hội đồng: chỉ Hội đồng trả lĩnh vực về thẩm định lại.")
         )
+    locked = lock(DomainReview, review.pk, *RELATED)
+    run(DomainReviewFlow, locked, "reopen", actor=actor, comment=comment, ip=ip)
     return locked
 
 

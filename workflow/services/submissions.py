@@ -89,13 +89,45 @@ def submission_send_back_to_review(
     ip: str | None = None,
 ) -> Submission:
     """The council sends the named domains back to their reviewers, with its reason."""
-    from workflow.services.reviews import review_reopen
+    return _reopen_domains(
+        "send_back_to_review", submission, domains, actor=actor, comment=comment, ip=ip
+    )
+
+
+@transaction.atomic
+def submission_reopen_review(
+    *,
+    submission: Submission,
+    domains: Iterable[FrameworkNode],
+    actor: AbstractBaseUser | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The secretariat reopens named domains of a reviewed report, before the council."""
+    return _reopen_domains(
+        "reopen_review", submission, domains, actor=actor, comment=comment, ip=ip
+    )
+
+
+def _reopen_domains(
+    transition: str,
+    submission: Submission,
+    domains: Iterable[FrameworkNode],
+    *,
+    actor: AbstractBaseUser | None,
+    comment: str,
+    ip: str | None,
+) -> Submission:
+    """Move the report back under review, then reopen each named domain's review."""
+    from workflow.flows import DomainReviewFlow
+    from workflow.services.reviews import RELATED as REVIEW_RELATED
 
     domain_ids = {domain.pk for domain in domains}
     if not domain_ids:
         raise ValidationError(_("Chọn ít nhất một lĩnh vực để thẩm định lại."))
     locked = lock(Submission, submission.pk, *RELATED)
-    run(SubmissionFlow, locked, "send_back_to_review", actor=actor, comment=comment, ip=ip)
-    for review in DomainReview.objects.filter(submission=locked, domain_id__in=domain_ids):
-        review_reopen(review=review, actor=actor, comment=comment, ip=ip)
+    run(SubmissionFlow, locked, transition, actor=actor, comment=comment, ip=ip)
+    reviews = DomainReview.objects.filter(submission=locked, domain_id__in=domain_ids)
+    for review in reviews.select_related(*REVIEW_RELATED).select_for_update(of=("self",)):
+        run(DomainReviewFlow, review, "reopen", actor=actor, comment=comment, ip=ip)
     return locked
