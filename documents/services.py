@@ -37,6 +37,7 @@ def _audit(
     value: str,
     ip: str | None,
     old: str = "",
+    stage: str = "self_assessment",
 ) -> None:
     audit_record(
         kind=AuditKind.EVIDENCE,
@@ -49,7 +50,7 @@ def _audit(
         action=action,
         old_value=old,
         new_value=value,
-        stage="self_assessment",
+        stage=stage,
     )
 
 
@@ -224,17 +225,14 @@ def evidence_add_to_answer(
     Binding.objects.bulk_create(
         [Binding(document=document, item=item, reference="") for item in items]
     )
-    audit_record(
-        kind=AuditKind.EVIDENCE,
-        actor=actor,
-        ip=ip,
-        program_id=submission.campaign.program_id,
-        submission_id=submission.pk,
-        obj_type="document",
-        obj_id=document.pk,
-        action="answer_upload",
-        new_value=f"{version.name} sha256:{version.sha256} → "
-        + ", ".join(item.node.code for item in items),
+    codes = ", ".join(item.node.code for item in items)
+    _audit(
+        submission,
+        actor,
+        "answer_upload",
+        document.pk,
+        f"{version.name} sha256:{version.sha256} → {codes}",
+        ip,
         stage="review",
     )
     return document
