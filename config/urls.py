@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from appraisal.views import public
 from config.health import healthz
 
 admin.site.site_header = "parcouncil"
@@ -23,6 +24,12 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    # published results: no login
+    path("results/", public.results_index, name="results_index"),
+    path("results/<slug:program>/<int:year>.csv", public.results_csv, name="results_csv"),
+    path("results/<slug:program>/<int:year>.xlsx", public.results_xlsx, name="results_xlsx"),
+    path("results/<slug:program>/<int:year>/", public.results_year, name="results_year"),
+    path("results/<slug:program>/<int:year>/<str:unit>/", public.results_unit, name="results_unit"),
     path("", include("documents.urls")),
     path("", include("appraisal.urls")),
 ]

@@ -7,6 +7,7 @@ from appraisal.models.campaigns import (
 )
 from appraisal.models.frameworks import Framework, FrameworkNode
 from appraisal.models.organisations import Organisation, OrganisationLineage, Program
+from appraisal.models.results import SurveyResult, UnitResult
 from appraisal.models.reviews import (
     DomainOwner,
     DomainReview,
@@ -35,4 +36,6 @@ __all__ = [
     "ScoreItem",
     "StageDeadline",
     "Submission",
+    "SurveyResult",
+    "UnitResult",
 ]

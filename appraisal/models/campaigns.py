@@ -23,6 +23,9 @@ class Campaign(BilingualNameMixin):
         _("thời hạn trả lời yêu cầu giải trình (ngày làm việc)"), default=5
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
+    # a past year loaded from its published results (import_results): no submissions
+    imported = models.BooleanField(_("nhập từ kết quả đã công bố"), default=False)
 
     class Meta:
         verbose_name = _("đợt đánh giá")
@@ -95,6 +98,8 @@ class Submission(models.Model):
         default=SubmissionState.DRAFT,
     )
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # left out of the year's results by the secretariat, with why (blank: included)
+    exclusion_reason = models.TextField(_("lý do không tính kết quả"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

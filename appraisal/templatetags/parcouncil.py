@@ -51,3 +51,19 @@ def person(user) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def two(value) -> str:
+    """A published value: two decimals, half up, in the reader's format (89,95)."""
+    if value is None or value == "":
+        return "—"
+    from appraisal.index import shown
+
+    return formats.number_format(shown(Decimal(value)), decimal_pos=2, use_l10n=True)
+
+
+@register.filter
+def two_abs(value) -> str:
+    """The size of a change, its sign shown apart (▲ ▼)."""
+    return two(abs(Decimal(value))) if value not in (None, "") else "—"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import permissions
+from appraisal.exports import spreadsheet_safe
 from appraisal.models import NotApplicableRequest, Program
 from appraisal.requests import client_ip
 from appraisal.workspace import workspace
@@ -148,12 +149,6 @@ def submission_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 CSV_COLUMNS = list(EXPORT_FIELDS)
-
-
-def spreadsheet_safe(value: object) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class _Echo:

@@ -1,0 +1,49 @@
+"""Charts as SVG, drawn on the server: the same markup serves the web pages and the PDFs,
+needs no script, and prints."""
+
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from appraisal.templatetags.parcouncil import points as vi_number
+
+ROW = 18
+LABEL = 210
+WIDTH = 640
+COLOURS = {"A": "#198754", "B": "#0d6efd", "C": "#fd7e14", "D": "#dc3545"}
+
+
+def bar_chart(
+    rows: list[tuple[str, Decimal, str]],
+    *,
+    title: str,
+    maximum: Decimal = Decimal(100),
+    reference: Decimal | None = None,
+    reference_label: str = "",
+) -> SafeString:
+    """Horizontal bars: (label, value, group letter or "") per row, 0 to `maximum`; an
+    optional reference line (the average)."""
+    plot = WIDTH - LABEL - 60
+    height = ROW * len(rows) + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for index, (label, value, group) in enumerate(rows):
+        y = 10 + index * ROW
+        length = float(value / maximum) * plot if maximum else 0
+        colour = COLOURS.get(group, "#6c757d")
+        parts.append(
+            f'<text x="{LABEL - 6}" y="{y + 12}" text-anchor="end" font-size="11">{escape(label[:34])}</text>'
+            f'<rect x="{LABEL}" y="{y + 2}" width="{max(length, 0):.1f}" height="{ROW - 5}" fill="{colour}"/>'
+            f'<text x="{LABEL + max(length, 0) + 4:.1f}" y="{y + 12}" font-size="11">{escape(vi_number(value))}</text>'
+        )
+    if reference is not None and maximum:
+        x = LABEL + float(reference / maximum) * plot
+        parts.append(
+            f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 16}" stroke="#212529" stroke-dasharray="4 3"/>'
+            f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" font-size="10">{escape(reference_label)} {escape(vi_number(reference))}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

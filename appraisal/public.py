@@ -1,0 +1,203 @@
+"""Published results as the public sees them: read from the stored snapshot
+(`UnitResult`), never recomputed. Nothing of a year is public before it is published."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from appraisal.exports import spreadsheet_safe
+from appraisal.index import shown
+from appraisal.models import Campaign, Program, UnitResult
+from appraisal.models.choices import Level, Region
+from workflow.states import CampaignState
+
+PUBLIC_STATES = (CampaignState.PUBLISHED, CampaignState.ARCHIVED)
+
+
+def published_campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(state__in=PUBLIC_STATES).select_related("program")
+
+
+def get_published(program_code: str, year: int) -> Campaign:
+    campaign = published_campaigns().filter(program__code=program_code, year=year).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@dataclass
+class Row:
+    result: UnitResult
+
+    @property
+    def index(self) -> Decimal:
+        return shown(self.result.index)
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.result.previous_index is None:
+            return None
+        return self.index - shown(self.result.previous_index)
+
+    @property
+    def domains(self) -> list[dict]:
+        return [
+            {**part, "index": _index(part)} for part in self.result.components.get("domains", [])
+        ]
+
+    @property
+    def criteria(self) -> list[dict]:
+        return [
+            {**part, "index": _index(part)} for part in self.result.components.get("criteria", [])
+        ]
+
+
+def _index(part: dict) -> Decimal | None:
+    maximum = Decimal(part["max"])
+    return shown(Decimal(part["points"]) / maximum * 100) if maximum else None
+
+
+@dataclass
+class PublishedLevel:
+    level: str
+    label: str
+    rows: list[Row]
+    average: Decimal | None = None
+    above_average: int = 0
+    regions: list[tuple[str, Decimal]] = field(default_factory=list)
+    domains: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    groups: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ranked(self) -> list[Row]:
+        return [row for row in self.rows if row.result.rank is not None]
+
+    @property
+    def not_ranked(self) -> list[Row]:
+        return [row for row in self.rows if row.result.rank is None]
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def published_levels(campaign: Campaign) -> list[PublishedLevel]:
+    """Every level of a published year, its ranking and aggregates: one query."""
+    results = (
+        UnitResult.objects.filter(campaign=campaign)
+        .select_related("unit")
+        .order_by("level", "rank", "unit__code")
+    )
+    by_level: dict[str, list[Row]] = {}
+    for result in results:
+        by_level.setdefault(result.level, []).append(Row(result))
+    levels = []
+    region_labels = dict(Region.choices)
+    for level, label in Level.choices:
+        rows = by_level.get(level)
+        if not rows:
+            continue
+        ranked = [row for row in rows if row.result.rank is not None]
+        rows = ranked + sorted(
+            (row for row in rows if row.result.rank is None), key=lambda r: r.result.unit.code
+        )
+        average = _mean([row.result.index for row in ranked])
+        regions: dict[str, list[Decimal]] = {}
+        domains: dict[str, tuple[str, list[Decimal]]] = {}
+        groups: dict[str, int] = {}
+        for row in rows:
+            groups[row.result.group] = groups.get(row.result.group, 0) + 1
+            if row.result.rank is not None and row.result.unit.region:
+                regions.setdefault(row.result.unit.region, []).append(row.result.index)
+            for part in row.domains:
+                if part["index"] is not None:
+                    name = part.get("name_vi") or ""
+                    domains.setdefault(part["code"], (name, []))[1].append(part["index"])
+        levels.append(
+            PublishedLevel(
+                level=level,
+                label=str(label),
+                rows=rows,
+                average=shown(average) if average is not None else None,
+                above_average=sum(
+                    1 for row in ranked if average is not None and row.result.index > average
+                ),
+                regions=[
+                    (str(region_labels.get(region, region)), shown(_mean(values)))
+                    for region, values in sorted(regions.items())
+                ],
+                domains=[
+                    (code, name, shown(_mean(values)))
+                    for code, (name, values) in sorted(
+                        domains.items(),
+                        key=lambda kv: [int(p) if p.isdigit() else 0 for p in kv[0].split(".")],
+                    )
+                ],
+                groups=groups,
+            )
+        )
+    return levels
+
+
+def unit_history(program: Program, unit_id: int) -> list[UnitResult]:
+    """A unit's published results across the program's years."""
+    return list(
+        UnitResult.objects.filter(
+            campaign__program=program, campaign__state__in=PUBLIC_STATES, unit_id=unit_id
+        )
+        .select_related("campaign")
+        .order_by("campaign__year")
+    )
+
+
+def get_unit_result(campaign: Campaign, unit_code: str) -> UnitResult:
+    return get_object_or_404(
+        UnitResult.objects.select_related("unit", "campaign__program"),
+        campaign=campaign,
+        unit__code=unit_code,
+    )
+
+
+CSV_COLUMNS = (
+    "level",
+    "rank",
+    "unit_code",
+    "unit_name",
+    "appraisal_points",
+    "survey_points",
+    "total_points",
+    "max_points",
+    "index",
+    "group",
+    "ranked",
+    "change",
+)
+
+
+def export_rows(levels: list[PublishedLevel]) -> list[list[str]]:
+    """One row per unit with the columns of `CSV_COLUMNS`: decimal point, two decimals."""
+    out = []
+    for level in levels:
+        for row in level.rows:
+            result = row.result
+            change = row.change
+            out.append(
+                [
+                    level.level,
+                    "" if result.rank is None else str(result.rank),
+                    result.unit.code,
+                    spreadsheet_safe(result.unit.name_vi),
+                    f"{shown(result.appraisal_points):.2f}",
+                    f"{shown(result.survey_points):.2f}",
+                    f"{shown(result.total_points):.2f}",
+                    f"{shown(result.max_points):.2f}",
+                    f"{row.index:.2f}",
+                    result.group,
+                    "yes" if result.ranked else "no",
+                    "" if change is None else f"{change:.2f}",
+                ]
+            )
+    return out

@@ -1,0 +1,105 @@
+"""Published results, open to everyone (no login)."""
+
+import csv
+import io
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from appraisal import public
+from appraisal.charts import bar_chart
+from appraisal.models import Program
+
+
+def results_index(request: HttpRequest) -> HttpResponse:
+    """Programs and their published years."""
+    campaigns = public.published_campaigns().order_by("program__code", "-year")
+    programs: dict[int, tuple[Program, list]] = {}
+    for campaign in campaigns:
+        programs.setdefault(campaign.program_id, (campaign.program, []))[1].append(campaign)
+    return render(request, "results/index.html", {"programs": list(programs.values())})
+
+
+def results_year(request: HttpRequest, program: str, year: int) -> HttpResponse:
+    campaign = public.get_published(program, year)
+    levels = public.published_levels(campaign)
+    for level in levels:
+        level.ranking_chart = bar_chart(
+            [(row.result.unit.name, row.index, row.result.group) for row in level.ranked],
+            title=_("Chỉ số CCHC %(year)s — %(level)s") % {"year": year, "level": level.label},
+            reference=level.average,
+            reference_label=_("Trung bình"),
+        )
+        level.domain_chart = bar_chart(
+            [(f"{code}. {name}", value, "") for code, name, value in level.domains],
+            title=_("Chỉ số thành phần trung bình theo lĩnh vực"),
+        )
+    return render(request, "results/year.html", {"campaign": campaign, "levels": levels})
+
+
+def results_unit(request: HttpRequest, program: str, year: int, unit: str) -> HttpResponse:
+    campaign = public.get_published(program, year)
+    result = public.get_unit_result(campaign, unit)
+    return render(
+        request,
+        "results/unit.html",
+        {
+            "campaign": campaign,
+            "result": result,
+            "row": public.Row(result),
+            "history": public.unit_history(campaign.program, result.unit_id),
+        },
+    )
+
+
+def _filename(campaign, extension: str) -> str:
+    return f"chi-so-cchc-{campaign.program.code}-{campaign.year}.{extension}"
+
+
+def results_csv(request: HttpRequest, program: str, year: int) -> HttpResponse:
+    campaign = public.get_published(program, year)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(public.CSV_COLUMNS)
+    writer.writerows(public.export_rows(public.published_levels(campaign)))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(campaign, "csv")}"'
+    return response
+
+
+def results_xlsx(request: HttpRequest, program: str, year: int) -> HttpResponse:
+    campaign = public.get_published(program, year)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(campaign.year)
+    sheet.append(list(public.CSV_COLUMNS))
+    numeric = {
+        "rank",
+        "appraisal_points",
+        "survey_points",
+        "total_points",
+        "max_points",
+        "index",
+        "change",
+    }
+    for row in public.export_rows(public.published_levels(campaign)):
+        sheet.append(
+            [
+                (float(value) if value else None) if column in numeric else value
+                for column, value in zip(public.CSV_COLUMNS, row, strict=True)
+            ]
+        )
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, float):
+                cell.number_format = "0" if cell.column == 2 else "0.00"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(campaign, "xlsx")}"'
+    return response

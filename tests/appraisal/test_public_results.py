@@ -1,0 +1,122 @@
+"""Published results for everyone: pages and downloads, and nothing before publication."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_years(tmp_path, program):
+    def load(year, text):
+        path = tmp_path / f"{year}.csv"
+        path.write_text(text, encoding="utf-8")
+        call_command(
+            "import_results",
+            "--program",
+            "national",
+            "--year",
+            str(year),
+            "--level",
+            "province",
+            str(path),
+        )
+
+    load(
+        2024,
+        "unit_name,appraisal_points,survey_points\nHà Nội,60,28\nHải Phòng,57.5,30.1\nHà Giang,50,25\n",
+    )
+    load(
+        2025,
+        "unit_code,appraisal_points,survey_points,domain_1,domain_1_max\n"
+        "01,61,28.5,9.5,10\nT34-hai-phong,58.0,30.005,8,10\nT34-bac-ninh,62,26.005,7.25,10\n",
+    )
+
+
+def test_the_year_page_ranks_with_groups_changes_and_charts(client, two_years):
+    response = client.get(reverse("results_year", args=["national", 2025]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "89,50" in body  # Hà Nội 61 + 28.5, in Vietnamese format
+    assert "▲ 1,50" in body  # against 88,00 in 2024
+    assert "đơn vị mới" in body  # Bắc Ninh and Hải Phòng after the 2025 mergers
+    assert "<svg" in body and "Giá trị trung bình" in body
+    levels = response.context["levels"]
+    ranking = [(row.result.unit.code, row.result.rank) for row in levels[0].ranked]
+    # both at 88.005 → 88,01: they share the second rank
+    assert ranking == [("01", 1), ("T34-bac-ninh", 2), ("T34-hai-phong", 2)]
+
+
+def test_csv_has_the_published_columns(client, two_years):
+    response = client.get(reverse("results_csv", args=["national", 2025]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "level",
+        "rank",
+        "unit_code",
+        "unit_name",
+        "appraisal_points",
+        "survey_points",
+        "total_points",
+        "max_points",
+        "index",
+        "group",
+        "ranked",
+        "change",
+    ]
+    assert rows[1] == [
+        "province",
+        "1",
+        "01",
+        "Thành phố Hà Nội",
+        "61.00",
+        "28.50",
+        "89.50",
+        "100.00",
+        "89.50",
+        "B",
+        "yes",
+        "1.50",
+    ]
+    # 58 + 30.005 = 88.005: shown 88.01 (half up), total and index from unrounded values
+    assert rows[3][1:2] + rows[3][4:10] == ["2", "58.00", "30.01", "88.01", "100.00", "88.01", "B"]
+    assert rows[3][-1] == ""  # a new unit has no change
+
+
+def test_xlsx_holds_the_same_numbers(client, two_years):
+    response = client.get(reverse("results_xlsx", args=["national", 2025]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[1][2] == "01" and values[1][8] == pytest.approx(89.5)
+
+
+def test_the_unit_page_shows_components_and_history(client, two_years):
+    response = client.get(reverse("results_unit", args=["national", 2025, "01"]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "95,00" in body  # domain 1: 9.5 of 10
+    assert [r.campaign.year for r in response.context["history"]] == [2024, 2025]
+
+
+def test_nothing_is_public_before_publication(client, campaign):
+    for name, args in (
+        ("results_year", ["national", campaign.year]),
+        ("results_csv", ["national", campaign.year]),
+        ("results_xlsx", ["national", campaign.year]),
+        ("results_unit", ["national", campaign.year, "01"]),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 404
+    assert str(campaign.year) not in client.get(reverse("results_index")).content.decode()
+
+
+def test_the_year_page_costs_the_same_for_any_number_of_units(
+    client, two_years, django_assert_num_queries
+):
+    # session lookup is skipped for anonymous visitors: campaign, the results with units
+    with django_assert_num_queries(2):
+        assert client.get(reverse("results_year", args=["national", 2025])).status_code == 200
