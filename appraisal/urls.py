@@ -1,7 +1,7 @@
 from django.urls import path
 
 from appraisal import views
-from appraisal.views import reviews
+from appraisal.views import results, reviews
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -61,4 +61,17 @@ urlpatterns = [
     path("queries/<int:pk>/", reviews.query_detail, name="query_detail"),
     path("queries/<int:pk>/<slug:name>/", reviews.query_action, name="query_action"),
     path("submissions/<int:pk>/queries/", reviews.submission_queries, name="submission_queries"),
+    path("campaigns/<int:pk>/survey/", results.survey_page, name="survey_page"),
+    path(
+        "campaigns/<int:pk>/survey/<int:upload_pk>/apply/",
+        results.survey_confirm,
+        name="survey_confirm",
+    ),
+    path("campaigns/<int:pk>/results/", results.results_preview, name="results_preview"),
+    path(
+        "campaigns/<int:pk>/transition/<slug:name>/",
+        results.campaign_transition,
+        name="campaign_transition",
+    ),
+    path("submissions/<int:pk>/scope/", results.submission_scope, name="submission_scope"),
 ]

@@ -127,8 +127,24 @@ class CampaignFlow(BaseFlow):
         return CONDITION(ok, _("Đợt đánh giá cần có đơn vị và thời hạn tự đánh giá."))
 
     def all_appraised(self) -> CONDITION:
-        ok = not self.obj.submissions.exclude(state=S.APPRAISED).exists()
-        return CONDITION(ok, _("Còn hồ sơ chưa được Hội đồng chốt điểm."))
+        """Every report in scope is appraised and has its survey points, unless the
+        secretariat excluded it with a reason."""
+        from appraisal.models import SurveyResult
+
+        counted = self.obj.submissions.filter(exclusion_reason="")
+        pending = counted.exclude(state=S.APPRAISED).count()
+        if pending:
+            return CONDITION(
+                False,
+                _("Còn %(n)s hồ sơ chưa được Hội đồng chốt điểm (hoặc loại khỏi kết quả có lý do).")
+                % {"n": pending},
+            )
+        surveyed = SurveyResult.objects.filter(campaign=self.obj).values("unit_id")
+        missing = counted.exclude(unit_id__in=surveyed).count()
+        return CONDITION(
+            missing == 0,
+            _("Còn %(n)s đơn vị chưa có điểm điều tra xã hội học.") % {"n": missing},
+        )
 
     @state.transition(
         source=C.DRAFT,

@@ -7,7 +7,7 @@ from appraisal.models.campaigns import (
 )
 from appraisal.models.frameworks import Framework, FrameworkNode
 from appraisal.models.organisations import Organisation, OrganisationLineage, Program
-from appraisal.models.results import SurveyResult, UnitResult
+from appraisal.models.results import SurveyResult, SurveyUpload, UnitResult
 from appraisal.models.reviews import (
     DomainOwner,
     DomainReview,
@@ -37,5 +37,6 @@ __all__ = [
     "StageDeadline",
     "Submission",
     "SurveyResult",
+    "SurveyUpload",
     "UnitResult",
 ]

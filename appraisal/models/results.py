@@ -73,3 +73,24 @@ class UnitResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.unit.code}: {self.index}"
+
+
+class SurveyUpload(models.Model):
+    """A survey file as the secretariat uploaded it: previewed first, applied once confirmed."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="survey_uploads")
+    filename = models.CharField(_("tên tệp"), max_length=200)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(_("đã áp dụng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp kết quả điều tra")
+        verbose_name_plural = _("tệp kết quả điều tra")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.filename}"

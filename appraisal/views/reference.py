@@ -22,6 +22,7 @@ from appraisal.models import (
 )
 from appraisal.services.frameworks import framework_import
 from appraisal.services.frameworks import framework_lock as framework_lock_service
+from appraisal.views.results import campaign_actions
 
 PAGE_SIZE = 100
 
@@ -78,6 +79,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sees_all_units": permissions.sees_all_units(request.user, campaign.program_id),
             "today": timezone.localdate(),
             "can_manage_reviews": permissions.can_manage_reviews(request.user, campaign.program_id),
+            "campaign_actions": campaign_actions(request.user, campaign),
             "can_assign_reviews": bool(
                 permissions.coordinated_organisation_ids(request.user, campaign.program_id)
             ),

@@ -99,6 +99,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": available_actions(request.user, submission),
             "is_unit": permissions.can_edit_submission(request.user, submission),
             "query_count": sum(review.open_queries for review in reviews),
+            "can_scope": permissions.is_secretariat(request.user, submission.campaign.program_id)
+            and submission.campaign.state not in ("published", "archived"),
         },
     )
 

@@ -1,6 +1,10 @@
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
 from appraisal.models import Campaign
 from workflow.flows import CampaignFlow
-from workflow.services.base import transition_service
+from workflow.services.base import lock, run, transition_service
 
 
 def _campaign(name: str):
@@ -10,5 +14,31 @@ def _campaign(name: str):
 campaign_open_self_assessment = _campaign("open_self_assessment")
 campaign_start_review = _campaign("start_review")
 campaign_start_council = _campaign("start_council")
-campaign_publish = _campaign("publish")
 campaign_archive = _campaign("archive")
+
+
+@transaction.atomic
+def campaign_publish(
+    *, campaign: Campaign, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+) -> Campaign:
+    """Publish the year: the results of every level are computed once more and stored as
+    the published snapshot (never computed again), and every appraised report is published
+    with them. Refused, with the reason, while a report is not appraised or lacks survey
+    points (unless excluded)."""
+    from appraisal.models.choices import Level
+    from appraisal.results import level_preview
+    from appraisal.services.results import results_store
+    from workflow.flows import SubmissionFlow
+    from workflow.states import SubmissionState
+
+    locked = lock(Campaign, campaign.pk, "program")
+    run(CampaignFlow, locked, "publish", actor=actor, comment=comment, ip=ip)
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["published_at"])
+    for level in Level.values:
+        if locked.frameworks.filter(level=level).exists():
+            results_store(campaign=locked, level=level, results=level_preview(locked, level))
+    appraised = locked.submissions.filter(state=SubmissionState.APPRAISED, exclusion_reason="")
+    for submission in appraised.select_related("campaign").select_for_update(of=("self",)):
+        run(SubmissionFlow, submission, "publish", actor=None, ip=ip)
+    return locked

@@ -1,0 +1,145 @@
+"""The secretariat's results work: survey points (upload, preview, apply) and the preview of
+the year's index before publication."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisal import permissions
+from appraisal.exceptions import ProblemsError
+from appraisal.models import SurveyResult, SurveyUpload
+from appraisal.models.choices import Level
+from appraisal.requests import client_ip
+from appraisal.results import level_preview
+from appraisal.services.results import survey_apply, survey_upload
+
+MAX_BYTES = 2 * 1024 * 1024
+
+
+def _campaign(request: HttpRequest, pk: int):
+    campaign = permissions.get_campaign_for_user(request, pk)
+    permissions.require(permissions.is_secretariat(request.user, campaign.program_id))
+    return campaign
+
+
+@login_required
+def survey_page(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    preview = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Chưa chọn tệp nào."))
+        elif upload.size > MAX_BYTES:
+            messages.error(request, _("Tệp quá lớn (tối đa 2 MB)."))
+        elif not upload.name.lower().endswith((".csv", ".xlsx")):
+            messages.error(request, _("Chỉ nhận tệp .csv hoặc .xlsx."))
+        else:
+            preview = survey_upload(
+                campaign=campaign, data=upload.read(), filename=upload.name, actor=request.user
+            )
+    return render(
+        request,
+        "appraisal/survey.html",
+        {
+            "campaign": campaign,
+            "preview": preview,
+            "results": SurveyResult.objects.filter(campaign=campaign).select_related("unit"),
+            "uploads": SurveyUpload.objects.filter(campaign=campaign)
+            .select_related("uploaded_by")
+            .defer("data")[:10],
+        },
+    )
+
+
+@require_POST
+@login_required
+def survey_confirm(request: HttpRequest, pk: int, upload_pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    upload = get_object_or_404(SurveyUpload, pk=upload_pk, campaign=campaign)
+    try:
+        count = survey_apply(upload=upload, actor=request.user, ip=client_ip(request))
+    except ProblemsError as exc:
+        for problem in exc.problems[:50]:
+            messages.error(request, str(problem))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã cập nhật điểm điều tra của %(n)s đơn vị.") % {"n": count})
+    return redirect("survey_page", pk=campaign.pk)
+
+
+@login_required
+def results_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The index as it would be published now, level by level (not public, not stored)."""
+    campaign = _campaign(request, pk)
+    levels = []
+    for level, label in Level.choices:
+        if campaign.frameworks.filter(level=level).exists():
+            levels.append((label, level_preview(campaign, level)))
+    return render(
+        request, "appraisal/results_preview.html", {"campaign": campaign, "levels": levels}
+    )
+
+
+CAMPAIGN_ACTIONS = ("open_self_assessment", "start_review", "start_council", "publish", "archive")
+
+
+def campaign_actions(user, campaign) -> list[dict]:
+    """The campaign's transitions this user may make now (conditions are checked on submit)."""
+    from workflow.flows import CampaignFlow
+    from workflow.labels import action_label
+
+    flow = CampaignFlow(campaign, actor=user)
+    out = []
+    for name in CAMPAIGN_ACTIONS:
+        bound = getattr(flow, name)
+        if bound.can_proceed(check_conditions=False) and bound.has_perm(user):
+            out.append({"name": name, "label": action_label("campaign", name)})
+    return out
+
+
+@require_POST
+@login_required
+def campaign_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    from workflow.labels import action_label
+    from workflow.services import campaigns as campaign_services
+
+    campaign = _campaign(request, pk)
+    if name not in CAMPAIGN_ACTIONS:
+        return HttpResponse(status=404)
+    service = getattr(campaign_services, f"campaign_{name}")
+    try:
+        service(campaign=campaign, actor=request.user, ip=client_ip(request))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(
+            request, _("Đã thực hiện: %(action)s.") % {"action": action_label("campaign", name)}
+        )
+    return redirect("campaign_detail", pk=campaign.pk)
+
+
+@require_POST
+@login_required
+def submission_scope(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leave a report out of the year's results with a reason, or take it back in."""
+    from appraisal.services.results import submission_exclude
+
+    submission = permissions.get_submission_for_user(request, pk)
+    try:
+        submission_exclude(
+            submission=submission,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã cập nhật phạm vi tính kết quả."))
+    return redirect("submission_detail", pk=submission.pk)

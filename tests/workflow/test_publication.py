@@ -1,0 +1,112 @@
+"""Publishing a year: refused until every report in scope is appraised and surveyed (or
+excluded with a reason); then the results are stored once and the public sees them."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from appraisal.models import ScoreItem, Submission, SurveyResult, UnitResult
+from appraisal.services.results import submission_exclude
+from tests.conftest import fill_self_scores
+from workflow.services.campaigns import (
+    campaign_publish,
+    campaign_start_council,
+    campaign_start_review,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def in_council(campaign_factory, orgs):
+    campaign = campaign_factory(units=[orgs["T34-bac-ninh"], orgs["01"], orgs["BTP"]])
+    for submission in campaign.submissions.all():
+        fill_self_scores(submission)
+        items = ScoreItem.objects.filter(submission=submission).exclude(scoring_mode="survey")
+        items.update(final_score=0)
+        items.filter(scoring_mode="self", is_deduction=False).update(
+            final_score=D("0.5"), review_score=D("0.5")
+        )
+    campaign_start_review(campaign=campaign, actor=None)
+    campaign_start_council(campaign=campaign, actor=None)
+    Submission.objects.filter(campaign=campaign).update(state="appraised")
+    return campaign
+
+
+def test_publication_waits_for_survey_points_or_an_exclusion(personas, in_council):
+    SurveyResult.objects.create(
+        campaign=in_council, unit=in_council.submissions.get(unit__code="01").unit, points=D(25)
+    )
+    SurveyResult.objects.create(
+        campaign=in_council,
+        unit=in_council.submissions.get(unit__code="T34-bac-ninh").unit,
+        points=D(28),
+    )
+    with pytest.raises(ValidationError, match="1 đơn vị chưa có điểm điều tra"):
+        campaign_publish(campaign=in_council, actor=personas["secretariat"])
+    assert not UnitResult.objects.exists()
+    justice = in_council.submissions.get(unit__code="BTP")
+    submission_exclude(
+        submission=justice, reason="Không đủ hồ sơ theo quy định", actor=personas["secretariat"]
+    )
+    campaign = campaign_publish(campaign=in_council, actor=personas["secretariat"])
+    assert campaign.state == "published" and campaign.published_at
+    assert set(UnitResult.objects.values_list("unit__code", flat=True)) == {"01", "T34-bac-ninh"}
+    assert set(Submission.objects.filter(campaign=campaign).values_list("unit__code", "state")) == {
+        ("01", "published"),
+        ("T34-bac-ninh", "published"),
+        ("BTP", "appraised"),
+    }
+    # stored once: later changes to scores do not move the published results
+    stored = UnitResult.objects.get(unit__code="01").index
+    ScoreItem.objects.filter(submission__unit__code="01").update(final_score=0)
+    assert UnitResult.objects.get(unit__code="01").index == stored
+    with pytest.raises(ValidationError):
+        campaign_publish(campaign=campaign, actor=personas["secretariat"])  # twice: refused
+    with pytest.raises(ValidationError, match="đã công bố"):
+        submission_exclude(submission=justice, reason="", actor=personas["secretariat"])
+
+
+def test_the_published_year_is_public(client, personas, in_council):
+    for submission in in_council.submissions.select_related("unit"):
+        SurveyResult.objects.create(campaign=in_council, unit=submission.unit, points=D(20))
+    assert (
+        client.get(reverse("results_year", args=["national", in_council.year])).status_code == 404
+    )
+    campaign_publish(campaign=in_council, actor=personas["secretariat"])
+    response = client.get(reverse("results_year", args=["national", in_council.year]))
+    assert response.status_code == 200
+    codes = {row.result.unit.code for level in response.context["levels"] for row in level.rows}
+    assert codes == {"01", "T34-bac-ninh", "BTP"}
+
+
+def test_the_secretariat_publishes_from_the_campaign_page(client, personas, in_council):
+    url = reverse("campaign_detail", args=[in_council.pk])
+    client.force_login(personas["bacninh_focal"])
+    assert b"campaign_transition" not in client.get(url).content
+    assert (
+        client.post(reverse("campaign_transition", args=[in_council.pk, "publish"])).status_code
+        == 403
+    )
+    client.force_login(personas["secretariat"])
+    assert (
+        reverse("campaign_transition", args=[in_council.pk, "publish"])
+        in client.get(url).content.decode()
+    )
+    response = client.post(
+        reverse("campaign_transition", args=[in_council.pk, "publish"]), follow=True
+    )
+    assert "chưa có điểm điều tra" in response.content.decode()  # refused with its reason
+    justice = in_council.submissions.get(unit__code="BTP")
+    client.post(reverse("submission_scope", args=[justice.pk]), {"reason": "Nộp muộn"})
+    justice.refresh_from_db()
+    assert justice.exclusion_reason == "Nộp muộn"
+    for code in ("01", "T34-bac-ninh"):
+        SurveyResult.objects.create(
+            campaign=in_council, unit=in_council.submissions.get(unit__code=code).unit, points=D(20)
+        )
+    client.post(reverse("campaign_transition", args=[in_council.pk, "publish"]))
+    in_council.refresh_from_db()
+    assert in_council.state == "published"
