@@ -1,7 +1,7 @@
 from django.urls import path
 
 from appraisal import views
-from appraisal.views import results, reviews
+from appraisal.views import council, results, reviews
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -74,4 +74,15 @@ urlpatterns = [
         name="campaign_transition",
     ),
     path("submissions/<int:pk>/scope/", results.submission_scope, name="submission_scope"),
+    path("campaigns/<int:pk>/council/", council.council_page, name="council_page"),
+    path("council/sessions/<int:pk>/", council.council_session, name="council_session"),
+    path(
+        "submissions/<int:pk>/appraisal/", council.submission_appraisal, name="submission_appraisal"
+    ),
+    path(
+        "submissions/<int:pk>/appraisal/<slug:name>/",
+        council.appraisal_action,
+        name="appraisal_action",
+    ),
+    path("items/<int:pk>/final/", council.item_finalise, name="item_finalise"),
 ]

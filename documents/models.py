@@ -141,3 +141,33 @@ class GeneratedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.kind}"
+
+
+def campaign_document_path(instance: "CampaignDocument", filename: str) -> str:
+    return f"publication/{instance.campaign_id}/{uuid.uuid4().hex}.pdf"
+
+
+class CampaignDocument(models.Model):
+    """A PDF of a campaign: the publication decision, the year report, a unit's result sheet,
+    a council session's minutes. `key` names it ("decision", "sheet:01", "minutes:2");
+    `fingerprint` says which data it shows, so it is made once per version of that data."""
+
+    campaign = models.ForeignKey(
+        "appraisal.Campaign", on_delete=models.CASCADE, related_name="documents"
+    )
+    key = models.CharField(max_length=60)
+    title = models.CharField(_("tên"), max_length=255)
+    file = models.FileField(upload_to=campaign_document_path, max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    generated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("văn bản của đợt đánh giá")
+        verbose_name_plural = _("văn bản của đợt đánh giá")
+        ordering = ["campaign", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "key"], name="campaign_document_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.key}"

@@ -20,3 +20,26 @@ def enqueue_self_assessment_report(submission_id: int) -> None:
             task_name=f"report-{submission_id}",
         )
     )
+
+
+def make_campaign_document(campaign_id: int, key: str) -> int:
+    from documents.publication import ensure_document
+
+    return ensure_document(campaign_id, key).pk
+
+
+def enqueue_campaign_documents(campaign_id: int, keys: list[str]) -> None:
+    """After the current transaction commits, have workers make each document (one task
+    each, so that two workers share a batch; a document already made is not made again)."""
+    from django_q.tasks import async_task
+
+    def send() -> None:
+        for key in keys:
+            async_task(
+                "documents.tasks.make_campaign_document",
+                campaign_id,
+                key,
+                task_name=f"doc-{campaign_id}-{key}"[:100],
+            )
+
+    transaction.on_commit(send)

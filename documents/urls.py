@@ -14,4 +14,14 @@ urlpatterns = [
     path("submissions/<int:pk>/report/", views.report_generate, name="report_generate"),
     path("evidence/versions/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("evidence/versions/<int:pk>/view/", views.evidence_view, name="evidence_view"),
+    path(
+        "campaigns/<int:pk>/documents/<str:key>.pdf",
+        views.campaign_document,
+        name="campaign_document",
+    ),
+    path(
+        "results/<slug:program>/<int:year>/decision.pdf",
+        views.public_decision,
+        name="results_decision",
+    ),
 ]

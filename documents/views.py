@@ -209,3 +209,75 @@ def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
         enqueue_self_assessment_report(submission.pk)
     messages.success(request, _("Đang tạo báo cáo; tải về sau ít phút."))
     return redirect("submission_detail", pk=submission.pk)
+
+
+def _serve_document(document) -> FileResponse:
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=False,
+        filename=f"{document.key.replace(':', '-')}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def public_decision(request: HttpRequest, program: str, year: int) -> FileResponse:
+    """The publication decision of a published year, for everyone."""
+    from appraisal.public import get_published
+    from documents.models import CampaignDocument
+
+    campaign = get_published(program, year)
+    document = CampaignDocument.objects.filter(campaign=campaign, key="decision").first()
+    if document is None:
+        raise Http404
+    return _serve_document(document)
+
+
+@login_required
+def campaign_document(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """A campaign's PDF for those who may read it: the decision and year report once
+    published; a unit's result sheet for that unit (after publication) and program-wide
+    roles; a session's minutes for the council and the secretariat. Made on request by a
+    worker when missing or out of date."""
+    from appraisal.models import Submission
+    from appraisal.models.choices import Role
+    from documents.models import CampaignDocument
+    from documents.publication import builder
+
+    campaign = permissions.get_campaign_for_user(request, pk)
+    kind, _sep, rest = key.partition(":")
+    program_id = campaign.program_id
+    wide = permissions.sees_all_units(request.user, program_id)
+    published = campaign.state in ("published", "archived")
+    if kind in ("decision", "year_report"):
+        allowed = published or permissions.is_secretariat(request.user, program_id)
+    elif kind == "sheet":
+        submission = Submission.objects.filter(campaign=campaign, unit__code=rest).first()
+        own = submission is not None and permissions.can_edit_submission(request.user, submission)
+        allowed = published and (wide or own)
+    elif kind == "minutes":
+        allowed = permissions.is_secretariat(request.user, program_id) or permissions.has_role(
+            request.user, program_id, {Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER}
+        )
+    else:
+        raise Http404
+    if not allowed:
+        raise Http404
+    document = CampaignDocument.objects.filter(campaign=campaign, key=key).first()
+    try:
+        current = builder(key)(campaign, key).fingerprint
+    except Exception as exc:  # no such unit or session
+        raise Http404 from exc
+    if document is not None and document.fingerprint == current:
+        return _serve_document(document)
+    from documents.tasks import enqueue_campaign_documents
+
+    with transaction.atomic():
+        enqueue_campaign_documents(campaign.pk, [key])
+    messages.info(request, _("Văn bản đang được tạo; vui lòng mở lại sau ít phút."))
+    return redirect("campaign_detail", pk=campaign.pk)

@@ -5,6 +5,7 @@ from appraisal.models.campaigns import (
     StageDeadline,
     Submission,
 )
+from appraisal.models.council import CouncilMember, CouncilSession
 from appraisal.models.frameworks import Framework, FrameworkNode
 from appraisal.models.organisations import Organisation, OrganisationLineage, Program
 from appraisal.models.results import SurveyResult, SurveyUpload, UnitResult
@@ -21,6 +22,8 @@ from appraisal.models.roles import RoleAssignment
 __all__ = [
     "Campaign",
     "CampaignFramework",
+    "CouncilMember",
+    "CouncilSession",
     "DomainOwner",
     "DomainReview",
     "Framework",

@@ -22,7 +22,7 @@ from appraisal.models import (
 )
 from appraisal.services.frameworks import framework_import
 from appraisal.services.frameworks import framework_lock as framework_lock_service
-from appraisal.views.results import campaign_actions
+from appraisal.views.results import campaign_actions, publication_progress
 
 PAGE_SIZE = 100
 
@@ -80,6 +80,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "can_manage_reviews": permissions.can_manage_reviews(request.user, campaign.program_id),
             "campaign_actions": campaign_actions(request.user, campaign),
+            "sees_council": permissions.is_secretariat(request.user, campaign.program_id)
+            or permissions.has_role(
+                request.user, campaign.program_id, {"council_chair", "council_member"}
+            ),
+            "publication": publication_progress(campaign),
             "can_assign_reviews": bool(
                 permissions.coordinated_organisation_ids(request.user, campaign.program_id)
             ),

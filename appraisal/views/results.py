@@ -143,3 +143,20 @@ def submission_scope(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã cập nhật phạm vi tính kết quả."))
     return redirect("submission_detail", pk=submission.pk)
+
+
+def publication_progress(campaign) -> dict | None:
+    """The published year's documents and how many of them the workers have made."""
+    if campaign.state not in ("published", "archived"):
+        return None
+    from documents.models import CampaignDocument
+    from documents.publication import publication_keys
+
+    keys = publication_keys(campaign)
+    made = {d.key: d for d in CampaignDocument.objects.filter(campaign=campaign, key__in=keys)}
+    return {
+        "total": len(keys),
+        "made": len(made),
+        "decision": made.get("decision"),
+        "year_report": made.get("year_report"),
+    }

@@ -99,6 +99,12 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": available_actions(request.user, submission),
             "is_unit": permissions.can_edit_submission(request.user, submission),
             "query_count": sum(review.open_queries for review in reviews),
+            "sees_appraisal": submission.state in ("in_council", "appraised", "published")
+            and (
+                permissions.is_council_member_for(request.user, submission)
+                or permissions.is_secretariat(request.user, submission.campaign.program_id)
+            ),
+            "sheet_key": f"sheet:{submission.unit.code}",
             "can_scope": permissions.is_secretariat(request.user, submission.campaign.program_id)
             and submission.campaign.state not in ("published", "archived"),
         },

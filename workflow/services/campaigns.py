@@ -41,4 +41,8 @@ def campaign_publish(
     appraised = locked.submissions.filter(state=SubmissionState.APPRAISED, exclusion_reason="")
     for submission in appraised.select_related("campaign").select_for_update(of=("self",)):
         run(SubmissionFlow, submission, "publish", actor=None, ip=ip)
+    from documents.publication import publication_keys
+    from documents.tasks import enqueue_campaign_documents
+
+    enqueue_campaign_documents(locked.pk, publication_keys(locked))
     return locked

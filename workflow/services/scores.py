@@ -344,3 +344,56 @@ def item_note_set(
         kind=AuditKind.NOTE,
     )
     return note
+
+
+@transaction.atomic
+def scores_finalise_from_proposals(
+    *, submission, actor: AbstractBaseUser, ip: str | None = None
+) -> int:
+    """The council takes the reviewers' proposals as final scores for every item it has not
+    fixed yet (a final score equal to the proposal needs no reason). One audit row each."""
+    from workflow.audit import AuditRow, audit_records
+
+    locked = (
+        type(submission)
+        .objects.select_related("campaign")
+        .select_for_update(of=("self",))
+        .get(pk=submission.pk)
+    )
+    if not permissions.is_council_member_for(actor, locked):
+        raise TransitionRefused(_("Chỉ thành viên Hội đồng (không thuộc đơn vị) mới chốt điểm."))
+    if locked.state != SubmissionState.IN_COUNCIL:
+        raise TransitionInvalid(_("Hồ sơ không ở giai đoạn Hội đồng."))
+    items = list(
+        ScoreItem.objects.select_related("node")
+        .select_for_update(of=("self",))
+        .filter(
+            submission=locked, applicable=True, final_score__isnull=True, review_score__isnull=False
+        )
+        .exclude(scoring_mode=ScoringMode.SURVEY)
+    )
+    for item in items:
+        item.final_score, item.final_reason = item.review_score, ""
+        item.version += 1
+    ScoreItem.objects.bulk_update(items, ["final_score", "final_reason", "version"])
+    audit_records(
+        [
+            AuditRow(
+                kind=AuditKind.SCORE,
+                actor=actor,
+                ip=ip,
+                program_id=locked.campaign.program_id,
+                submission_id=locked.pk,
+                obj_type="score_item",
+                obj_id=item.pk,
+                action="final_score",
+                field=f"{item.node.code}.final_score",
+                new_value=fmt_decimal(item.final_score),
+                comment=_("Theo điểm đề xuất"),
+                stage="council",
+                internal=True,
+            )
+            for item in items
+        ]
+    )
+    return len(items)

@@ -1,0 +1,305 @@
+"""The appraisal council: its members and sessions, and the appraisal page of a report."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from appraisal import permissions
+from appraisal.models import (
+    CouncilMember,
+    CouncilSession,
+    DomainReview,
+    FrameworkNode,
+    Organisation,
+    ScoreItem,
+    Submission,
+)
+from appraisal.models.choices import NodeKind
+from appraisal.requests import client_ip
+from appraisal.services.council import (
+    council_member_add,
+    council_session_create,
+    council_session_minutes,
+)
+from workflow.services.scores import score_finalise, scores_finalise_from_proposals
+from workflow.services.submissions import submission_appraise, submission_send_back_to_review
+from workflow.states import QueryState, SubmissionState
+
+
+def _problem(exc: Exception) -> str:
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def _council_viewer(request: HttpRequest, submission: Submission) -> None:
+    program_id = submission.campaign.program_id
+    permissions.require(
+        permissions.is_council_member_for(request.user, submission)
+        or permissions.is_secretariat(request.user, program_id)
+    )
+
+
+@login_required
+def council_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Members and sessions of a campaign's council; the secretariat sets them up."""
+    campaign = permissions.get_campaign_for_user(request, pk)
+    secretariat = permissions.is_secretariat(request.user, campaign.program_id)
+    permissions.require(
+        secretariat
+        or permissions.has_role(
+            request.user, campaign.program_id, {"council_chair", "council_member"}
+        )
+    )
+    if request.method == "POST":
+        permissions.require(secretariat)
+        try:
+            if request.POST.get("form") == "member":
+                user = (
+                    get_user_model()
+                    .objects.filter(username=request.POST.get("username", "").strip())
+                    .first()
+                )
+                organisation = Organisation.objects.filter(
+                    code=request.POST.get("organisation", "").strip()
+                ).first()
+                if user is None or organisation is None:
+                    raise ValidationError(_("Không tìm thấy tài khoản hoặc cơ quan."))
+                council_member_add(
+                    campaign=campaign,
+                    user=user,
+                    position=request.POST.get("position", ""),
+                    organisation=organisation,
+                    actor=request.user,
+                    ip=client_ip(request),
+                )
+                messages.success(request, _("Đã thêm thành viên Hội đồng."))
+            else:
+                try:
+                    held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
+                except ValueError as exc:
+                    raise ValidationError(_("Ngày họp không hợp lệ.")) from exc
+                agenda = campaign.submissions.filter(
+                    pk__in=[int(v) for v in request.POST.getlist("agenda") if v.isdigit()]
+                )
+                session = council_session_create(
+                    campaign=campaign,
+                    held_on=held_on,
+                    place=request.POST.get("place", ""),
+                    agenda=agenda,
+                    actor=request.user,
+                    ip=client_ip(request),
+                )
+                messages.success(request, _("Đã tạo phiên họp số %(n)s.") % {"n": session.number})
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _problem(exc))
+        return redirect("council_page", pk=campaign.pk)
+    return render(
+        request,
+        "appraisal/council.html",
+        {
+            "campaign": campaign,
+            "members": CouncilMember.objects.filter(campaign=campaign).select_related(
+                "user", "organisation"
+            ),
+            "sessions": CouncilSession.objects.filter(campaign=campaign).annotate(
+                reports=Count("agenda")
+            ),
+            "positions": CouncilMember.Position.choices,
+            "in_council": campaign.submissions.filter(
+                state=SubmissionState.IN_COUNCIL
+            ).select_related("unit"),
+            "secretariat": secretariat,
+        },
+    )
+
+
+@login_required
+def council_session(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(CouncilSession.objects.select_related("campaign__program"), pk=pk)
+    campaign = permissions.get_campaign_for_user(request, session.campaign_id)
+    secretariat = permissions.is_secretariat(request.user, campaign.program_id)
+    permissions.require(
+        secretariat
+        or permissions.has_role(
+            request.user, campaign.program_id, {"council_chair", "council_member"}
+        )
+    )
+    if request.method == "POST":
+        permissions.require(secretariat)
+        try:
+            council_session_minutes(
+                session=session,
+                minutes=request.POST.get("minutes", ""),
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _problem(exc))
+        else:
+            messages.success(request, _("Đã lưu biên bản."))
+        return redirect("council_session", pk=session.pk)
+    return render(
+        request,
+        "appraisal/council_session.html",
+        {
+            "session": session,
+            "campaign": campaign,
+            "agenda": session.agenda.select_related("unit").order_by("level", "unit__code"),
+            "members": CouncilMember.objects.filter(campaign=campaign).select_related(
+                "user", "organisation"
+            ),
+            "secretariat": secretariat,
+            "minutes_key": f"minutes:{session.number}",
+        },
+    )
+
+
+def _appraisal_context(request: HttpRequest, submission: Submission) -> dict:
+    user = request.user
+    items = list(
+        ScoreItem.objects.filter(submission=submission)
+        .select_related("node")
+        .annotate(open_queries=Count("queries", filter=~Q(queries__state=QueryState.CLOSED)))
+        .order_by("position")
+    )
+    domains = {
+        node.pk: {
+            "node": node,
+            "items": [],
+            "self": Decimal(0),
+            "review": Decimal(0),
+            "final": Decimal(0),
+        }
+        for node in FrameworkNode.objects.filter(
+            framework_id=submission.framework_id, kind=NodeKind.DOMAIN
+        ).order_by("position")
+    }
+    reviews = {
+        r.domain_id: r
+        for r in DomainReview.objects.filter(submission=submission).select_related("reviewer")
+    }
+    for item in items:
+        domain = domains[item.domain_id]
+        domain["items"].append(item)
+        if item.applicable and item.scoring_mode != "survey":
+            domain["self"] += item.self_score or 0
+            domain["review"] += item.review_score or 0
+            domain["final"] += item.final_score or 0
+    for domain_id, domain in domains.items():
+        domain["review_obj"] = reviews.get(domain_id)
+    in_council = submission.state == SubmissionState.IN_COUNCIL
+    member = permissions.is_council_member_for(user, submission)
+    return {
+        "submission": submission,
+        "domains": list(domains.values()),
+        "can_finalise": in_council and member,
+        "is_chair": in_council and permissions.is_council_chair_for(user, submission),
+        "missing": sum(
+            1
+            for i in items
+            if i.applicable and i.scoring_mode != "survey" and i.final_score is None
+        ),
+    }
+
+
+@login_required
+def submission_appraisal(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = permissions.get_submission_for_user(request, pk)
+    _council_viewer(request, submission)
+    return render(request, "appraisal/appraisal.html", _appraisal_context(request, submission))
+
+
+@require_POST
+@login_required
+def item_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
+    submission = permissions.get_submission_for_user(request, item.submission_id)
+    _council_viewer(request, submission)
+    raw = request.POST.get("score", "").strip().replace(",", ".")[:20]
+    status, error = 200, ""
+    try:
+        try:
+            value = Decimal(raw) if raw else None
+        except InvalidOperation as exc:
+            raise ValidationError(_("Điểm phải là một số.")) from exc
+        score_finalise(
+            item=item,
+            actor=request.user,
+            value=value,
+            reason=request.POST.get("reason", "")[:4000],
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        status, error = 422, _problem(exc)
+    except PermissionDenied as exc:
+        status, error = 403, _problem(exc)
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error)
+        return redirect(f"{_appraisal_url(submission)}#final-{item.pk}")
+    item = (
+        ScoreItem.objects.select_related("node")
+        .annotate(open_queries=Count("queries", filter=~Q(queries__state=QueryState.CLOSED)))
+        .get(pk=item.pk)
+    )
+    context = _appraisal_context(request, submission)
+    return render(
+        request,
+        "appraisal/_appraisal_item.html",
+        {
+            **context,
+            "item": item,
+            "error": error,
+            "entered": request.POST if error else None,
+            "saved": not error,
+        },
+        status=status,
+    )
+
+
+def _appraisal_url(submission: Submission) -> str:
+    from django.urls import reverse
+
+    return reverse("submission_appraisal", args=[submission.pk])
+
+
+@require_POST
+@login_required
+def appraisal_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    submission = permissions.get_submission_for_user(request, pk)
+    _council_viewer(request, submission)
+    ip = client_ip(request)
+    try:
+        if name == "accept_proposals":
+            count = scores_finalise_from_proposals(submission=submission, actor=request.user, ip=ip)
+            messages.success(request, _("Đã chốt %(n)s tiêu chí theo điểm đề xuất.") % {"n": count})
+        elif name == "appraise":
+            submission_appraise(submission=submission, actor=request.user, ip=ip)
+            messages.success(request, _("Hội đồng đã chốt điểm hồ sơ."))
+        elif name == "send_back":
+            domains = FrameworkNode.objects.filter(
+                framework_id=submission.framework_id,
+                kind=NodeKind.DOMAIN,
+                pk__in=[int(v) for v in request.POST.getlist("domain") if v.isdigit()],
+            )
+            submission_send_back_to_review(
+                submission=submission,
+                domains=domains,
+                actor=request.user,
+                comment=request.POST.get("comment", "")[:4000],
+                ip=ip,
+            )
+            messages.success(request, _("Đã trả các lĩnh vực đã chọn về thẩm định lại."))
+        else:
+            return HttpResponse(status=404)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+    return redirect("submission_appraisal", pk=submission.pk)

@@ -1,0 +1,196 @@
+"""The campaign's PDFs in the layout of Vietnamese administrative documents (Decree
+30/2020/NĐ-CP, Appendix I): the publication decision with its ranking annexes, the year
+report with its charts, each unit's result sheet, and the council's session minutes.
+
+Each document has a key and a fingerprint of the data it shows; `ensure_document` makes it
+only when no stored copy shows the same data, so running it twice is harmless."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from appraisal.charts import bar_chart
+from appraisal.models import (
+    Campaign,
+    CouncilMember,
+    CouncilSession,
+    ScoreItem,
+    Submission,
+    UnitResult,
+)
+from appraisal.public import Row, published_levels
+from documents.models import CampaignDocument
+from documents.reports import FONT_DIR
+
+
+@dataclass
+class Built:
+    title: str
+    template: str
+    context: dict
+    fingerprint: str
+
+
+def _hash(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _results_rows(campaign: Campaign) -> list:
+    return list(
+        UnitResult.objects.filter(campaign=campaign)
+        .order_by("level", "rank", "unit__code")
+        .values_list("unit__code", "index", "rank", "group", "previous_index")
+    )
+
+
+def _levels_with_charts(campaign: Campaign):
+    levels = published_levels(campaign)
+    for level in levels:
+        level.ranking_chart = bar_chart(
+            [(row.result.unit.name_vi, row.index, row.result.group) for row in level.ranked],
+            title=f"Chỉ số CCHC năm {campaign.year} — {level.label}",
+            reference=level.average,
+            reference_label="Trung bình",
+        )
+        level.domain_chart = bar_chart(
+            [(f"{code}. {name}", value, "") for code, name, value in level.domains],
+            title="Chỉ số thành phần trung bình theo lĩnh vực",
+        )
+        counts = [(f"Nhóm {g}", level.groups.get(g, 0), g) for g in "ABCD"]
+        level.group_chart = bar_chart(
+            [(label, n, g) for label, n, g in counts],
+            title="Phân bố theo nhóm",
+            maximum=max([n for _l, n, _g in counts] + [1]),
+        )
+    return levels
+
+
+def build_decision(campaign: Campaign, key: str) -> Built:
+    return Built(
+        title=f"Quyết định công bố Chỉ số CCHC năm {campaign.year}",
+        template="reports/decision.html",
+        context={"levels": _levels_with_charts(campaign)},
+        fingerprint=_hash("decision", campaign.name_vi, _results_rows(campaign)),
+    )
+
+
+def build_year_report(campaign: Campaign, key: str) -> Built:
+    return Built(
+        title=f"Báo cáo kết quả Chỉ số CCHC năm {campaign.year}",
+        template="reports/year_report.html",
+        context={"levels": _levels_with_charts(campaign)},
+        fingerprint=_hash("year", campaign.name_vi, _results_rows(campaign)),
+    )
+
+
+def build_sheet(campaign: Campaign, key: str) -> Built:
+    code = key.split(":", 1)[1]
+    result = UnitResult.objects.select_related("unit").get(campaign=campaign, unit__code=code)
+    submission = Submission.objects.filter(campaign=campaign, unit=result.unit).first()
+    items = (
+        list(
+            ScoreItem.objects.filter(submission=submission)
+            .select_related("node")
+            .order_by("position")
+        )
+        if submission
+        else []
+    )
+    return Built(
+        title=f"Phiếu kết quả Chỉ số CCHC năm {campaign.year} — {result.unit.name_vi}",
+        template="reports/result_sheet.html",
+        context={"result": result, "row": Row(result), "items": items},
+        fingerprint=_hash(
+            "sheet",
+            result.index,
+            result.rank,
+            [
+                (i.node.code, i.self_score, i.final_score, i.final_reason, i.review_reason)
+                for i in items
+            ],
+        ),
+    )
+
+
+def build_minutes(campaign: Campaign, key: str) -> Built:
+    number = int(key.split(":", 1)[1])
+    session = CouncilSession.objects.get(campaign=campaign, number=number)
+    members = list(
+        CouncilMember.objects.filter(campaign=campaign).select_related("user", "organisation")
+    )
+    agenda = list(session.agenda.select_related("unit").order_by("level", "unit__code"))
+    return Built(
+        title=f"Biên bản phiên họp số {number} của Hội đồng thẩm định",
+        template="reports/minutes.html",
+        context={"session": session, "members": members, "agenda": agenda},
+        fingerprint=_hash(
+            "minutes",
+            session.held_on,
+            session.place,
+            session.minutes,
+            [(m.user_id, m.position) for m in members],
+            [(s.pk, s.state) for s in agenda],
+        ),
+    )
+
+
+BUILDERS = {
+    "decision": build_decision,
+    "year_report": build_year_report,
+    "sheet": build_sheet,
+    "minutes": build_minutes,
+}
+
+
+def builder(key: str):
+    return BUILDERS[key.split(":", 1)[0]]
+
+
+def render(campaign: Campaign, built: Built) -> bytes:
+    from weasyprint import HTML  # heavy: imported where it is used, in the worker
+
+    with translation.override("vi"):
+        html = render_to_string(
+            built.template,
+            {
+                **built.context,
+                "campaign": campaign,
+                "today": timezone.localdate(),
+                "font_dir": FONT_DIR.as_uri(),
+            },
+        )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def ensure_document(campaign_id: int, key: str) -> CampaignDocument:
+    """Make the document unless a stored one shows the same data."""
+    campaign = Campaign.objects.select_related("program", "program__owner").get(pk=campaign_id)
+    built = builder(key)(campaign, key)
+    existing = CampaignDocument.objects.filter(campaign=campaign, key=key).first()
+    if existing is not None and existing.fingerprint == built.fingerprint:
+        return existing
+    pdf = render(campaign, built)
+    with transaction.atomic():
+        document, _created = CampaignDocument.objects.select_for_update().get_or_create(
+            campaign=campaign, key=key, defaults={"fingerprint": "", "title": built.title}
+        )
+        old_name = document.file.name if document.file else ""
+        document.file.save(f"{key}.pdf", ContentFile(pdf), save=False)
+        document.fingerprint, document.title = built.fingerprint, built.title[:255]
+        document.save()
+        if old_name:
+            transaction.on_commit(lambda: document.file.storage.delete(old_name))
+    return document
+
+
+def publication_keys(campaign: Campaign) -> list[str]:
+    """What publication produces: the decision, the year report, a sheet per counted unit."""
+    codes = UnitResult.objects.filter(campaign=campaign).order_by("unit__code")
+    return ["decision", "year_report"] + [
+        f"sheet:{code}" for code in codes.values_list("unit__code", flat=True)
+    ]
