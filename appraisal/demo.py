@@ -62,9 +62,11 @@ def demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def score_items(submission: Submission, username: str, limit: int | None = None) -> None:
+def score_items(
+    submission: Submission, username: str, limit: int | None = None, with_files: bool = True
+) -> None:
     """Score items as the focal point would; every third item is proven by a scanned file
-    instead of an explanation."""
+    instead of an explanation (or, without files, explained)."""
     actor = _user(username)
     items = (
         submission.items.filter(scoring_mode=ScoringMode.SELF)
@@ -72,7 +74,7 @@ def score_items(submission: Submission, username: str, limit: int | None = None)
         .order_by("position")
     )
     for index, item in enumerate(items[:limit] if limit else items):
-        with_evidence = index % 3 == 0
+        with_evidence = with_files and index % 3 == 0
         explanation = "" if with_evidence else EXPLANATION
         score_set_self(
             item=item, actor=actor, value=_self_value(item, index), explanation=explanation

@@ -16,10 +16,11 @@ from appraisal.services.roles import role_grant
 from workflow.audit import audit_record
 from workflow.models import AuditKind
 
-# the council role each position is granted with (the secretary keeps minutes, does not score)
+# the council role each position is granted with: the vice-chair holds the chair's rights
+# (and confirms the reports the chair must recuse from); the secretary keeps the minutes
 POSITION_ROLES = {
     CouncilMember.Position.CHAIR: Role.COUNCIL_CHAIR,
-    CouncilMember.Position.VICE_CHAIR: Role.COUNCIL_MEMBER,
+    CouncilMember.Position.VICE_CHAIR: Role.COUNCIL_CHAIR,
     CouncilMember.Position.MEMBER: Role.COUNCIL_MEMBER,
 }
 

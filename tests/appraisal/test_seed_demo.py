@@ -15,6 +15,7 @@ from appraisal.models import (
     RoleAssignment,
     ScoreItem,
     Submission,
+    UnitResult,
 )
 from documents.models import Document
 from tests.conftest import DATA_DIR
@@ -96,3 +97,20 @@ def test_seed_demo_refuses_with_debug_off(settings, program):
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo")
     assert not Campaign.objects.exists()
+
+
+def test_seed_demo_through_published_runs_the_whole_year(program, debug, client):
+    """Every report scored, reviewed, appraised and published by the real services, with
+    the past two years loaded so that the public pages show changes."""
+    call_command("seed_demo", "--through", "published")
+    campaign = Campaign.objects.get(year=2026)
+    assert campaign.state == "published"
+    assert set(campaign.submissions.values_list("state", flat=True)) == {"published"}
+    assert UnitResult.objects.filter(campaign=campaign).count() == 48
+    assert UnitResult.objects.filter(campaign__year=2025, level="province").count() == 34
+    changes = UnitResult.objects.filter(campaign=campaign, previous_index__isnull=False)
+    assert changes.count() == 48  # every 2026 unit existed in 2025
+    assert campaign.sessions.get().minutes
+    response = client.get(reverse("results_year", args=["national", 2026]))
+    body = response.content.decode()
+    assert response.status_code == 200 and ("▲" in body or "▼" in body)

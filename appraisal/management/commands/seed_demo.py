@@ -5,6 +5,7 @@ import time
 
 import yaml
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -31,8 +32,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+        parser.add_argument(
+            "--through",
+            choices=["stories", "published"],
+            default="stories",
+            help="stories: the 2026 campaign part-way (default); published: carried to publication",
+        )
 
-    def handle(self, *args, force: bool, **options) -> None:
+    def handle(self, *args, force: bool, through: str = "stories", **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: the demo has public passwords. Use --force to seed anyway."
@@ -57,12 +64,20 @@ class Command(BaseCommand):
             ]
             campaign = self._campaign(demo["campaign"], program, frameworks)
             users = self._users(demo, program, orgs)
+            self._council(demo, campaign, orgs)
+            history = self._history(demo, program, data_dir)
             stories = play_stories(campaign, demo.get("stories", {}), demo["users"])
+        if through == "published" and campaign.state != CampaignState.PUBLISHED:
+            from appraisal.demo_year import carry_to_published
+
+            carry_to_published(campaign, make_password(demo["password"]))
+            campaign.refresh_from_db()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f} s: {len(orgs)} organisations "
                 f"({units.created} new), {len(frameworks)} frameworks, campaign {campaign.year} "
-                f"with {campaign.submissions.count()} submissions ({stories} stories played), {users} users "
+                f"with {campaign.submissions.count()} submissions ({stories} stories played, "
+                f"{campaign.get_state_display()}), {history} past results, {users} users "
                 f"(password: {demo['password']})."
             )
         )
@@ -123,3 +138,39 @@ class Command(BaseCommand):
                     actor=None,
                 )
         return len(demo["users"])
+
+    def _council(self, demo: dict, campaign, orgs: dict) -> None:
+        from appraisal.models import CouncilMember
+        from appraisal.services.council import council_member_add
+
+        for username, position, org_code in demo.get("council", []):
+            user = get_user_model().objects.get(username=username)
+            if not CouncilMember.objects.filter(campaign=campaign, user=user).exists():
+                council_member_add(
+                    campaign=campaign,
+                    user=user,
+                    position=position,
+                    organisation=orgs[str(org_code)],
+                    actor=None,
+                )
+
+    def _history(self, demo: dict, program, data_dir) -> int:
+        from appraisal.models import UnitResult
+        from appraisal.services.results import results_import
+
+        stored = 0
+        for year, level, name in demo.get("history", []):
+            if UnitResult.objects.filter(
+                campaign__program=program, campaign__year=year, level=level
+            ).exists():
+                continue
+            path = data_dir / "history" / name
+            stored += results_import(
+                program=program,
+                year=year,
+                level=level,
+                data=path.read_bytes(),
+                filename=name,
+                actor=None,
+            ).stored
+        return stored
