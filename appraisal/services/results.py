@@ -162,6 +162,20 @@ def _points(
     return number + Decimal(0)
 
 
+def _first_time(org: Organisation, number: int, seen: dict, where: str, problems: list) -> bool:
+    """Whether a unit appears for the first time in the file (else the duplicate is named)."""
+    if org.pk in seen:
+        problems.append(
+            Problem(
+                where,
+                _("%(unit)s đã có ở dòng %(row)s.") % {"unit": org.name_vi, "row": seen[org.pk]},
+            )
+        )
+        return False
+    seen[org.pk] = number
+    return True
+
+
 PREFIXES = ("thành phố", "tỉnh", "bộ")
 
 
@@ -268,16 +282,8 @@ def results_import(
         domains = _domain_parts(row, where, problems)
         if org is None or appraisal is None or survey is None:
             continue
-        if org.pk in seen:
-            problems.append(
-                Problem(
-                    where,
-                    _("%(unit)s đã có ở dòng %(row)s.")
-                    % {"unit": org.name_vi, "row": seen[org.pk]},
-                )
-            )
+        if not _first_time(org, number, seen, where, problems):
             continue
-        seen[org.pk] = number
         if maximum <= 0 or appraisal + survey > maximum:
             problems.append(
                 Problem(where, _("Tổng điểm vượt điểm tối đa (%(max)s).") % {"max": maximum})
@@ -437,25 +443,9 @@ def survey_preview(
                 )
             )
         points = _points(row.get("survey_points", ""), where, "survey_points", problems)
-        domains = {}
-        for column, value in row.items():
-            match = DOMAIN_COLUMN.match(column)
-            if match and not match.group(2) and value != "":
-                number_value = _points(value, where, column, problems)
-                if number_value is not None:
-                    domains[match.group(1)] = number_value
-        if unit is None or points is None:
+        domains = {part.code: part.points for part in _domain_parts(row, where, problems)}
+        if unit is None or points is None or not _first_time(unit, number, seen, where, problems):
             continue
-        if unit.pk in seen:
-            problems.append(
-                Problem(
-                    where,
-                    _("%(unit)s đã có ở dòng %(row)s.")
-                    % {"unit": unit.name_vi, "row": seen[unit.pk]},
-                )
-            )
-            continue
-        seen[unit.pk] = number
         level = submissions[unit.pk].level
         maximum, domain_maxima = maxima.get(level, (Decimal(0), {}))
         if points > maximum:

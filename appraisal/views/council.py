@@ -1,7 +1,7 @@
 """The appraisal council: its members and sessions, and the appraisal page of a report."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,13 +23,14 @@ from appraisal.models import (
     ScoreItem,
     Submission,
 )
-from appraisal.models.choices import NodeKind
+from appraisal.models.choices import NodeKind, Role
 from appraisal.requests import client_ip
 from appraisal.services.council import (
     council_member_add,
     council_session_create,
     council_session_minutes,
 )
+from appraisal.views.reviews import parse_score
 from workflow.services.scores import score_finalise, scores_finalise_from_proposals
 from workflow.services.submissions import submission_appraise, submission_send_back_to_review
 from workflow.states import QueryState, SubmissionState
@@ -47,17 +48,23 @@ def _council_viewer(request: HttpRequest, submission: Submission) -> None:
     )
 
 
-@login_required
-def council_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """Members and sessions of a campaign's council; the secretariat sets them up."""
+def _council_campaign(request: HttpRequest, pk: int):
+    """The campaign, for the secretariat (who may change its council) and council members."""
     campaign = permissions.get_campaign_for_user(request, pk)
     secretariat = permissions.is_secretariat(request.user, campaign.program_id)
     permissions.require(
         secretariat
         or permissions.has_role(
-            request.user, campaign.program_id, {"council_chair", "council_member"}
+            request.user, campaign.program_id, {Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER}
         )
     )
+    return campaign, secretariat
+
+
+@login_required
+def council_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Members and sessions of a campaign's council; the secretariat sets them up."""
+    campaign, secretariat = _council_campaign(request, pk)
     if request.method == "POST":
         permissions.require(secretariat)
         try:
@@ -124,14 +131,7 @@ def council_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def council_session(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(CouncilSession.objects.select_related("campaign__program"), pk=pk)
-    campaign = permissions.get_campaign_for_user(request, session.campaign_id)
-    secretariat = permissions.is_secretariat(request.user, campaign.program_id)
-    permissions.require(
-        secretariat
-        or permissions.has_role(
-            request.user, campaign.program_id, {"council_chair", "council_member"}
-        )
-    )
+    campaign, secretariat = _council_campaign(request, session.campaign_id)
     if request.method == "POST":
         permissions.require(secretariat)
         try:
@@ -223,17 +223,12 @@ def item_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
     _council_viewer(request, submission)
-    raw = request.POST.get("score", "").strip().replace(",", ".")[:20]
     status, error = 200, ""
     try:
-        try:
-            value = Decimal(raw) if raw else None
-        except InvalidOperation as exc:
-            raise ValidationError(_("Điểm phải là một số.")) from exc
         score_finalise(
             item=item,
             actor=request.user,
-            value=value,
+            value=parse_score(request.POST.get("score", "")),
             reason=request.POST.get("reason", "")[:4000],
             ip=client_ip(request),
         )

@@ -376,15 +376,10 @@ def item_propose(request: HttpRequest, pk: int) -> HttpResponse:
     and the person's input kept."""
 
     def save(item: ScoreItem) -> None:
-        raw = request.POST.get("score", "").strip().replace(",", ".")[:20]
-        try:
-            value = Decimal(raw) if raw else None
-        except InvalidOperation as exc:
-            raise ValidationError(_("Điểm phải là một số.")) from exc
         score_propose(
             item=item,
             actor=request.user,
-            value=value,
+            value=parse_score(request.POST.get("score", "")),
             reason=request.POST.get("reason", "")[:4000],
             ip=client_ip(request),
         )
@@ -404,6 +399,15 @@ def item_note(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _item_save(request, pk, save)
+
+
+def parse_score(raw: str) -> Decimal | None:
+    """A score as typed (a decimal comma or point); empty is no score."""
+    raw = raw.strip().replace(",", ".")[:20]
+    try:
+        return Decimal(raw) if raw else None
+    except InvalidOperation as exc:
+        raise ValidationError(_("Điểm phải là một số.")) from exc
 
 
 def _item_save(request: HttpRequest, pk: int, save) -> HttpResponse:
