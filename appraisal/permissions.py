@@ -88,6 +88,11 @@ def secretariat_program_ids(user: User) -> set[int]:
     return {g.program_id for g in grants(user) if g.role == Role.SECRETARIAT}
 
 
+def can_edit_calendar(user: User) -> bool:
+    """The working-day calendar is national: any program's secretariat keeps it."""
+    return is_admin(user) or any(g.role == Role.SECRETARIAT for g in grants(user))
+
+
 def can_view_program(user: User, program: Program | int) -> bool:
     program_id = program if isinstance(program, int) else program.pk
     return is_admin(user) or program_id in program_ids(user)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from appraisal import views
-from appraisal.views import council, results, reviews
+from appraisal.views import calendar, council, results, reviews
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -85,4 +85,5 @@ urlpatterns = [
         name="appraisal_action",
     ),
     path("items/<int:pk>/final/", council.item_finalise, name="item_finalise"),
+    path("calendar/", calendar.calendar_page, name="calendar_page"),
 ]

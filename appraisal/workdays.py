@@ -1,12 +1,20 @@
 """The working-day calendar (DOMAIN.md §8): Saturdays, Sundays and Vietnamese public
-holidays do not count; the make-up working Saturdays the government sets do. The rules come
-from the `holidays` package (Asia/Ho_Chi_Minh dates, never UTC ones)."""
+holidays do not count; the make-up working Saturdays do. The rules come from the `holidays`
+package; what the government decides each year (the exact Tết days, compensatory days off,
+make-up Saturdays) is a table the secretariat edits (`CalendarDay`), which wins over the
+rules. Dates are Asia/Ho_Chi_Minh dates."""
 
 import datetime
+import time
 from functools import lru_cache
 
 import holidays
 from django.utils import timezone
+
+# How long a process trusts its copy of the edited days (the worker and the web processes
+# each keep one): a change shows everywhere within this many seconds.
+OVERRIDES_TTL = 30.0
+_cache: dict = {"at": 0.0, "days": None}
 
 
 @lru_cache(maxsize=1)
@@ -15,12 +23,34 @@ def _calendar() -> holidays.HolidayBase:
     return holidays.country_holidays("VN")
 
 
+def _overrides() -> dict[datetime.date, bool]:
+    """day → is it a working day, as the secretariat set it."""
+    now = time.monotonic()
+    if _cache["days"] is None or now - _cache["at"] > OVERRIDES_TTL:
+        from appraisal.models import CalendarDay
+
+        _cache["days"] = {
+            day: kind == CalendarDay.Kind.WORKING_DAY
+            for day, kind in CalendarDay.objects.values_list("day", "kind")
+        }
+        _cache["at"] = now
+    return _cache["days"]
+
+
+def forget_overrides() -> None:
+    """After an edit: read the table again on next use (in this process)."""
+    _cache["days"] = None
+
+
 def today() -> datetime.date:
     """Today in Vietnam."""
     return timezone.localdate()
 
 
 def is_working_day(day: datetime.date) -> bool:
+    override = _overrides().get(day)
+    if override is not None:
+        return override
     return _calendar().is_working_day(day)
 
 
@@ -40,3 +70,9 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         day += datetime.timedelta(days=1)
         count += is_working_day(day)
     return count
+
+
+def holidays_of(year: int, language: str = "vi") -> list[tuple[datetime.date, str]]:
+    """The package's public holidays of a year (for the calendar page)."""
+    calendar = holidays.country_holidays("VN", years=year, language=language)
+    return sorted(calendar.items())

@@ -235,3 +235,13 @@ def reviews_started(submissions, secretariat) -> None:
     Submission.objects.filter(pk__in=[s.pk for s in submissions]).update(state="submitted")
     for submission in submissions:
         submission_start_review(submission=submission, actor=secretariat)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """Each test reads the edited days afresh (the process keeps a copy for a while)."""
+    from appraisal.workdays import forget_overrides
+
+    forget_overrides()
+    yield
+    forget_overrides()

@@ -1,3 +1,4 @@
+from appraisal.models.calendar import CalendarDay
 from appraisal.models.campaigns import (
     Campaign,
     CampaignFramework,
@@ -20,6 +21,7 @@ from appraisal.models.reviews import (
 from appraisal.models.roles import RoleAssignment
 
 __all__ = [
+    "CalendarDay",
     "Campaign",
     "CampaignFramework",
     "CouncilMember",
