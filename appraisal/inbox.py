@@ -13,7 +13,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import permissions
-from appraisal.models import DomainReview, NotApplicableRequest, Query, StageDeadline, Submission
+from appraisal.models import (
+    DomainReview,
+    ExtensionRequest,
+    NotApplicableRequest,
+    Query,
+    StageDeadline,
+    Submission,
+)
 from appraisal.models.choices import Role, Stage
 from appraisal.workdays import today
 from workflow.states import DomainReviewState, QueryState, SubmissionState
@@ -108,6 +115,7 @@ def inbox_entries(user) -> list[Entry]:
     entries += [_review_entry(review, deadlines) for review in reviews]
     entries += _query_entries(user, roles)
     entries += _na_entries(secretariat)
+    entries += _extension_entries(secretariat)
     return sorted(entries, key=lambda entry: entry.sort_key)
 
 
@@ -206,4 +214,23 @@ def _na_entries(secretariat_programs: set[int]) -> list[Entry]:
             program=na.item.submission.campaign.program.name,
         )
         for na in rows
+    ]
+
+
+def _extension_entries(secretariat_programs: set[int]) -> list[Entry]:
+    if not secretariat_programs:
+        return []
+    rows = ExtensionRequest.objects.filter(
+        state=ExtensionRequest.State.PENDING,
+        submission__campaign__program_id__in=secretariat_programs,
+    ).select_related("submission__unit", "submission__campaign__program")
+    return [
+        Entry(
+            what=_("Quyết định đề nghị gia hạn"),
+            title=f"{request.submission.unit.name} — {request.get_target_display()}",
+            url=reverse("extension_list", args=[request.submission.campaign_id]),
+            due_on=request.current_due,
+            program=request.submission.campaign.program.name,
+        )
+        for request in rows
     ]

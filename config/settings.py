@@ -220,6 +220,12 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parcouncil@localhost")
+# Deadlines: "due soon" within this many working days; reminders this many working days
+# before a deadline (and escalation after it).
+DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "3"))
+REMINDER_OFFSETS = [
+    int(n) for n in os.environ.get("REMINDER_OFFSETS", "5,2,1").split(",") if n.strip()
+]
 # The address of the site as users reach it: links in e-mails point there.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

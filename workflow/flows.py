@@ -239,8 +239,11 @@ class SubmissionFlow(BaseFlow):
         )
 
     def before_deadline(self) -> CONDITION:
+        from appraisal.deadlines import stage_due
+
+        due = stage_due(self.obj, Stage.SELF_ASSESSMENT)  # the unit's extension counts
         return CONDITION(
-            _deadline_not_passed(self.obj.campaign, Stage.SELF_ASSESSMENT),
+            due is None or timezone.localdate() <= due,
             _("Đã quá hạn tự đánh giá: không thể rút hồ sơ."),
         )
 

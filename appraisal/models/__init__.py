@@ -7,6 +7,7 @@ from appraisal.models.campaigns import (
     Submission,
 )
 from appraisal.models.council import CouncilMember, CouncilSession
+from appraisal.models.deadlines import ExtensionRequest, SubmissionDeadline
 from appraisal.models.frameworks import Framework, FrameworkNode
 from appraisal.models.organisations import Organisation, OrganisationLineage, Program
 from appraisal.models.results import SurveyResult, SurveyUpload, UnitResult
@@ -28,6 +29,7 @@ __all__ = [
     "CouncilSession",
     "DomainOwner",
     "DomainReview",
+    "ExtensionRequest",
     "Framework",
     "FrameworkNode",
     "ItemNote",
@@ -41,6 +43,7 @@ __all__ = [
     "ScoreItem",
     "StageDeadline",
     "Submission",
+    "SubmissionDeadline",
     "SurveyResult",
     "SurveyUpload",
     "UnitResult",

@@ -66,6 +66,8 @@ class DomainReview(models.Model):
     # working days of pauses that have ended; `paused_since` is when the current one began.
     paused_since = models.DateTimeField(null=True, blank=True)
     paused_days = models.PositiveIntegerField(default=0)
+    # a deadline the secretariat granted in place of the review stage's (extension)
+    due_override = models.DateField(_("hạn thẩm định được gia hạn"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,10 +96,12 @@ class DomainReview(models.Model):
         return self.paused_days + running
 
     def due_on(self, stage_due: datetime.date | None, today: datetime.date) -> datetime.date | None:
-        """The review stage's deadline, pushed back by the days the clock was paused."""
-        if stage_due is None:
+        """The review stage's deadline (or the one granted to this review), pushed back by
+        the days the clock was paused."""
+        base = self.due_override or stage_due
+        if base is None:
             return None
-        return add_working_days(stage_due, self.paused_working_days(today))
+        return add_working_days(base, self.paused_working_days(today))
 
     @property
     def is_open(self) -> bool:

@@ -134,11 +134,11 @@ def test_inbox_queries_do_not_grow(client, cast, campaign_factory, size, django_
     Submission.objects.filter(campaign=campaign).update(state="submitted")
     client.force_login(cast["secretariat"])
     # session, user, role grants, submissions waiting, domain reviews, deadlines, queries,
-    # not-applicable requests to decide
-    with django_assert_num_queries(8):
+    # not-applicable requests and extension requests to decide
+    with django_assert_num_queries(9):
         response = client.get(reverse("inbox"))
     assert len(response.context["entries"]) == size
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert f">{size}</span>" in client.get(reverse("inbox_count")).content.decode()
 
 
