@@ -30,6 +30,7 @@ urlpatterns = [
     path("results/<slug:program>/<int:year>.xlsx", public.results_xlsx, name="results_xlsx"),
     path("results/<slug:program>/<int:year>/", public.results_year, name="results_year"),
     path("results/<slug:program>/<int:year>/<str:unit>/", public.results_unit, name="results_unit"),
+    path("", include("notifications.urls")),
     path("", include("documents.urls")),
     path("", include("appraisal.urls")),
 ]

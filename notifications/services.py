@@ -1,23 +1,88 @@
-"""Telling people: one row per message (in-app) and an e-mail sent by a worker."""
+"""Telling people: one row per message (the bell) and an e-mail sent by a worker, at once or
+in the day's digest as each person chose, in each person's language."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from notifications.models import Notification
+from notifications.models import Notification, Preference
+
+# Every kind of message: its subject and its one-line message (both with %(title)s, the
+# object concerned); rendered by the event trio in templates/notifications/email/.
+EVENTS = {
+    "review_assigned": (
+        gettext_lazy("Được phân công thẩm định"),
+        gettext_lazy("Bạn được phân công thẩm định: %(title)s."),
+    ),
+    "query_raised": (
+        gettext_lazy("Yêu cầu giải trình mới"),
+        gettext_lazy("Đơn vị nhận được yêu cầu giải trình, bổ sung: %(title)s."),
+    ),
+    "query_answered": (
+        gettext_lazy("Đơn vị đã trả lời yêu cầu"),
+        gettext_lazy("Đơn vị đã trả lời yêu cầu giải trình: %(title)s."),
+    ),
+    "query_closed": (
+        gettext_lazy("Yêu cầu giải trình đã đóng"),
+        gettext_lazy("Chuyên viên thẩm định đã đóng yêu cầu: %(title)s."),
+    ),
+    "submission_to_approve": (
+        gettext_lazy("Báo cáo chờ phê duyệt"),
+        gettext_lazy("Báo cáo tự đánh giá chờ lãnh đạo phê duyệt: %(title)s."),
+    ),
+    "submission_submitted": (
+        gettext_lazy("Báo cáo đã gửi"),
+        gettext_lazy("Báo cáo tự đánh giá đã được phê duyệt và gửi: %(title)s."),
+    ),
+    "submission_returned": (
+        gettext_lazy("Báo cáo bị trả lại"),
+        gettext_lazy("Báo cáo tự đánh giá được trả lại để chỉnh sửa: %(title)s."),
+    ),
+    "council_decision": (
+        gettext_lazy("Quyết định của Hội đồng"),
+        gettext_lazy("Hội đồng thẩm định đã quyết định về hồ sơ: %(title)s."),
+    ),
+    "published": (
+        gettext_lazy("Kết quả đã công bố"),
+        gettext_lazy("Kết quả Chỉ số CCHC đã được công bố: %(title)s."),
+    ),
+    "deadline_reminder": (gettext_lazy("Sắp đến hạn"), gettext_lazy("Sắp đến hạn: %(title)s.")),
+    "deadline_escalation": (gettext_lazy("Quá hạn"), gettext_lazy("Đã quá hạn: %(title)s.")),
+}
+# kinds with templates of their own
+OWN_TEMPLATES = ("review_reminder", "extension_decided")
+KINDS = (*OWN_TEMPLATES, *EVENTS)
 
 
-def _render(kind: str, context: dict) -> tuple[str, str, str]:
-    base = f"notifications/email/{kind}"
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-    return (
-        subject[:200],
-        render_to_string(f"{base}.txt", context),
-        render_to_string(f"{base}.html", context),
-    )
+def preference(user: AbstractBaseUser) -> Preference:
+    found = getattr(user, "_notification_preference", None)
+    if found is None:
+        found = Preference.objects.filter(user=user).first() or Preference(user=user)
+        user._notification_preference = found
+    return found
+
+
+def render_message(kind: str, context: dict, language: str) -> tuple[str, str, str]:
+    base = f"notifications/email/{kind if kind in OWN_TEMPLATES else 'event'}"
+    with translation.override(language):
+        if kind in EVENTS:
+            subject, line = EVENTS[kind]
+            context = {
+                **context,
+                "event_subject": str(subject),
+                "event_line": str(line) % {"title": context.get("title", "")},
+            }
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        return (
+            subject[:200],
+            render_to_string(f"{base}.txt", context),
+            render_to_string(f"{base}.html", context),
+        )
 
 
 def notify(
@@ -28,18 +93,72 @@ def notify(
     url_name: str = "",
     url_args: tuple = (),
 ) -> Notification:
-    """Record a message for `recipient` and send it by e-mail after the transaction commits.
-    A failing e-mail never undoes the action that caused it: the worker retries it."""
+    """Record a message for `recipient`; its e-mail goes after the transaction commits (or
+    with the day's digest). A failing e-mail never undoes the action that caused it: the
+    worker retries it."""
     url = reverse(url_name, args=url_args) if url_name else ""
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, body, html = _render(
-            kind, {**context, "recipient": recipient, "url": url, "site": settings.SITE_URL}
-        )
+    chosen = preference(recipient)
+    subject, body, html = render_message(
+        kind,
+        {**context, "recipient": recipient, "url": url, "site": settings.SITE_URL},
+        chosen.language,
+    )
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, subject=subject, body=body, html=html, url=url
     )
-    if recipient.email:
+    if recipient.email and chosen.email_mode == Preference.Mode.IMMEDIATE:
         from django_q.tasks import async_task
 
         transaction.on_commit(lambda: async_task("notifications.tasks.send_email", notification.pk))
     return notification
+
+
+def unread_count(user: AbstractBaseUser) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications read (or all of them)."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    return rows.update(read_at=timezone.now())
+
+
+def preference_set(*, user: AbstractBaseUser, email_mode: str, language: str) -> Preference:
+    from django.core.exceptions import ValidationError
+
+    if email_mode not in Preference.Mode.values or language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Lựa chọn không hợp lệ."))
+    chosen, _created = Preference.objects.update_or_create(
+        user=user, defaults={"email_mode": email_mode, "language": language}
+    )
+    user._notification_preference = chosen
+    return chosen
+
+
+def notify_many(users, *, kind: str, title: str, url_name: str = "", url_args: tuple = ()) -> int:
+    """The same event to several people (each once)."""
+    seen = set()
+    for user in users:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        notify(
+            recipient=user,
+            kind=kind,
+            context={"title": title},
+            url_name=url_name,
+            url_args=url_args,
+        )
+    return len(seen)
+
+
+def people(program_id: int, roles, organisation_id: int | None = None) -> list:
+    """The people holding some roles in a program (for an organisation, if given)."""
+    from appraisal.models import RoleAssignment
+
+    grants = RoleAssignment.objects.filter(program_id=program_id, role__in=list(roles))
+    if organisation_id is not None:
+        grants = grants.filter(organisation_id=organisation_id)
+    return [grant.user for grant in grants.select_related("user").order_by("user_id")]

@@ -1,10 +1,13 @@
-"""Background jobs of the notifications app (django-q2): they take ids and re-read rows."""
+"""Background jobs of the notifications app (django-q2): they take ids and re-read rows, and
+are safe to run twice."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from notifications.models import Notification
+from notifications.models import Notification, Preference
 
 
 def send_email(notification_id: int) -> bool:
@@ -30,3 +33,59 @@ def send_email(notification_id: int) -> bool:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
     return True
+
+
+def send_digests() -> int:
+    """One e-mail per person who chose the daily digest, gathering what they have not been
+    sent yet. Each message is claimed first, so a second run sends nothing twice; a refused
+    e-mail releases its messages for the next run."""
+    users = (
+        get_user_model()
+        .objects.filter(
+            notification_preference__email_mode=Preference.Mode.DIGEST,
+            notifications__emailed_at__isnull=True,
+        )
+        .exclude(email="")
+        .distinct()
+    )
+    sent = 0
+    for user in users:
+        now = timezone.now()
+        pending = Notification.objects.filter(
+            recipient=user, emailed_at__isnull=True, created_at__lte=now
+        )
+        ids = list(pending.values_list("pk", flat=True))
+        if not ids or not Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
+            emailed_at=now
+        ):
+            continue
+        items = list(Notification.objects.filter(pk__in=ids).order_by("created_at"))
+        language = user.notification_preference.language
+        context = {"recipient": user, "items": items, "site": settings.SITE_URL}
+        with translation.override(language):
+            subject = " ".join(
+                render_to_string("notifications/email/digest_subject.txt", context).split()
+            )
+            body = render_to_string("notifications/email/digest.txt", context)
+            html = render_to_string("notifications/email/digest.html", context)
+        message = EmailMultiAlternatives(
+            subject=subject[:200],
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
+        message.attach_alternative(html, "text/html")
+        try:
+            message.send()
+        except Exception:
+            Notification.objects.filter(pk__in=ids).update(emailed_at=None)
+            raise
+        sent += 1
+    return sent
+
+
+def scan_deadlines() -> int:
+    """Reminders before deadlines and escalations after them (see notifications.reminders)."""
+    from notifications.reminders import scan
+
+    return scan()

@@ -14,7 +14,7 @@ from viewflow import fsm, this
 
 from appraisal import permissions
 from appraisal.models import Campaign, ScoreItem, Submission
-from appraisal.models.choices import ScoringMode, Stage
+from appraisal.models.choices import Role, ScoringMode, Stage
 from appraisal.workdays import working_days_between
 from workflow.audit import AuditRow, audit_records
 from workflow.models import AuditKind
@@ -182,6 +182,16 @@ class CampaignFlow(BaseFlow):
 
 # Transitions after which the self-assessment report is (re)made by a worker.
 REPORT_AFTER = {"send_for_approval", "approve"}
+# Transitions that tell people: (kind of message, the roles told)
+TELL_AFTER = {
+    "send_for_approval": ("submission_to_approve", (Role.LEADER,)),
+    "approve": ("submission_submitted", (Role.SECRETARIAT,)),
+    "return_to_draft": ("submission_returned", (Role.FOCAL_POINT,)),
+    "return_incomplete": ("submission_returned", (Role.FOCAL_POINT, Role.LEADER)),
+    "appraise": ("council_decision", (Role.LEADER,)),
+    "send_back_to_review": ("council_decision", (Role.SECRETARIAT,)),
+    "publish": ("published", (Role.FOCAL_POINT, Role.LEADER)),
+}
 
 
 class SubmissionFlow(BaseFlow):
@@ -195,6 +205,19 @@ class SubmissionFlow(BaseFlow):
             from documents.tasks import enqueue_self_assessment_report
 
             enqueue_self_assessment_report(self.obj.pk)
+        if name in TELL_AFTER:
+            from notifications.services import notify_many, people
+
+            kind, roles = TELL_AFTER[name]
+            submission = self.obj
+            unit = None if Role.SECRETARIAT in roles else submission.unit_id
+            notify_many(
+                people(submission.campaign.program_id, roles, unit),
+                kind=kind,
+                title=f"{submission.unit.name_vi} — {submission.campaign.year}",
+                url_name="submission_detail",
+                url_args=(submission.pk,),
+            )
 
     def program_id(self) -> int:
         return self.obj.campaign.program_id

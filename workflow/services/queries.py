@@ -22,6 +22,8 @@ from workflow.states import DomainReviewState, QueryState
 
 RELATED = (
     "review",
+    "review__domain",
+    "review__reviewer",
     "review__submission",
     "review__submission__campaign",
     "review__submission__unit",
@@ -107,7 +109,23 @@ def query_raise(
         stage="review",
     )
     _sync_review_clock(review, ip=ip)
+    _tell(query, "query_raised", to_unit=True)
     return query
+
+
+def _tell(query: Query, kind: str, *, to_unit: bool) -> None:
+    from appraisal.models.choices import Role
+    from notifications.services import notify_many, people
+
+    submission = query.review.submission
+    title = f"{submission.unit.name_vi} — {query.review.domain.code}: {query.question[:80]}"
+    if to_unit:
+        users = people(
+            submission.campaign.program_id, [Role.FOCAL_POINT, Role.LEADER], submission.unit_id
+        )
+    else:
+        users = [query.review.reviewer]
+    notify_many(users, kind=kind, title=title, url_name="query_detail", url_args=(query.pk,))
 
 
 @transaction.atomic
@@ -146,6 +164,7 @@ def query_answer(
             raise
         evidence_freeze(submission=locked.review.submission)
     _sync_review_clock(locked.review, ip=ip)
+    _tell(locked, "query_answered", to_unit=False)
     return locked
 
 
@@ -173,6 +192,7 @@ def query_close(
         query=locked, kind=QueryMessage.Kind.CLOSE, text=comment, author=actor
     )
     _sync_review_clock(locked.review, ip=ip)
+    _tell(locked, "query_closed", to_unit=True)
     return locked
 
 

@@ -193,7 +193,25 @@ def reviews_assign(
     DomainReview.objects.bulk_update(locked, ["reviewer", "state", "updated_at"])
     _grant(locked)
     audit_records(rows)
+    _tell_reviewers(locked)
     return locked
+
+
+def _tell_reviewers(reviews: list[DomainReview]) -> None:
+    from notifications.services import notify
+
+    theirs: dict[int, list[DomainReview]] = {}
+    for review in reviews:
+        theirs.setdefault(review.reviewer_id, []).append(review)
+    for batch in theirs.values():
+        labels = [_label(r) for r in batch]
+        title = "; ".join(labels[:3]) + (f" (+{len(labels) - 3})" if len(labels) > 3 else "")
+        notify(
+            recipient=batch[0].reviewer,
+            kind="review_assigned",
+            context={"title": title},
+            url_name="review_list",
+        )
 
 
 def _grant(reviews: list[DomainReview]) -> None:

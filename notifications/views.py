@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from notifications.models import Notification, Preference
+from notifications.services import mark_read, preference, preference_set, unread_count
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.filter(recipient=request.user).only(
+        "pk", "subject", "url", "created_at", "read_at", "kind"
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page": page,
+            "preference": preference(request.user),
+            "modes": Preference.Mode.choices,
+            "languages": settings.LANGUAGES,
+        },
+    )
+
+
+@login_required
+def notification_count(request: HttpRequest) -> HttpResponse:
+    return render(request, "notifications/_count.html", {"count": unread_count(request.user)})
+
+
+@require_POST
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark read, then go where the notification points."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    mark_read(user=request.user, notification_id=notification.pk)
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "notification_list"
+    return redirect(target)
+
+
+@require_POST
+@login_required
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = mark_read(user=request.user)
+    messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": count})
+    return redirect("notification_list")
+
+
+@require_POST
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    try:
+        preference_set(
+            user=request.user,
+            email_mode=request.POST.get("email_mode", ""),
+            language=request.POST.get("language", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã lưu cách nhận thông báo."))
+    return redirect("notification_list")
