@@ -1,7 +1,7 @@
 from django.urls import path
 
 from appraisal import views
-from appraisal.views import calendar, council, extensions, results, reviews
+from appraisal.views import calendar, council, dashboard, extensions, results, reviews
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -86,6 +86,12 @@ urlpatterns = [
     ),
     path("items/<int:pk>/final/", council.item_finalise, name="item_finalise"),
     path("calendar/", calendar.calendar_page, name="calendar_page"),
+    path("campaigns/<int:pk>/dashboard/", dashboard.campaign_dashboard, name="campaign_dashboard"),
+    path(
+        "campaigns/<int:pk>/dashboard.xlsx",
+        dashboard.campaign_dashboard_xlsx,
+        name="campaign_dashboard_xlsx",
+    ),
     path("submissions/<int:pk>/extension/", extensions.extension_new, name="extension_new"),
     path("campaigns/<int:pk>/extensions/", extensions.extension_list, name="extension_list"),
     path("extensions/<int:pk>/decide/", extensions.extension_decide_view, name="extension_decide"),

@@ -85,6 +85,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, campaign.program_id, {"council_chair", "council_member"}
             ),
             "publication": publication_progress(campaign),
+            "sees_dashboard": permissions.is_secretariat(request.user, campaign.program_id)
+            or permissions.has_role(
+                request.user, campaign.program_id, {"manager", "council_chair"}
+            ),
             "can_assign_reviews": bool(
                 permissions.coordinated_organisation_ids(request.user, campaign.program_id)
             ),

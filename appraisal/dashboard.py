@@ -1,0 +1,195 @@
+"""The managers' dashboard of a campaign: progress by stage, units × stages by deadline
+status, each ministry's review load and lateness, and what is at risk this week. A fixed
+number of queries whatever the number of units."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from appraisal.deadlines import DUE_SOON, ON_TIME, OVERDUE, status
+from appraisal.models import (
+    Campaign,
+    DomainReview,
+    Query,
+    StageDeadline,
+    Submission,
+    SubmissionDeadline,
+)
+from appraisal.models.choices import Stage
+from appraisal.workdays import add_working_days, today
+from workflow.states import DomainReviewState, QueryState, SubmissionState
+
+S = SubmissionState
+FUNNEL = [
+    S.DRAFT,
+    S.PENDING_APPROVAL,
+    S.SUBMITTED,
+    S.UNDER_REVIEW,
+    S.REVIEWED,
+    S.IN_COUNCIL,
+    S.APPRAISED,
+    S.PUBLISHED,
+]
+# the stage a report is in, by its state, and the states that have passed each stage
+STAGE_OF = {
+    S.DRAFT: Stage.SELF_ASSESSMENT,
+    S.PENDING_APPROVAL: Stage.SELF_ASSESSMENT,
+    S.SUBMITTED: Stage.REVIEW,
+    S.UNDER_REVIEW: Stage.REVIEW,
+    S.REVIEWED: Stage.COUNCIL,
+    S.IN_COUNCIL: Stage.COUNCIL,
+    S.APPRAISED: Stage.PUBLICATION,
+    S.PUBLISHED: None,
+}
+STAGES = [Stage.SELF_ASSESSMENT, Stage.REVIEW, Stage.COUNCIL, Stage.PUBLICATION]
+DONE = "done"
+
+
+@dataclass
+class UnitRow:
+    submission: Submission
+    cells: list[tuple[str, str | None, datetime.date | None]]  # (stage, status or "done", due)
+
+
+@dataclass
+class MinistryLoad:
+    organisation: object
+    total: int = 0
+    open: int = 0
+    completed: int = 0
+    late: int = 0
+    waiting_unit: int = 0
+
+
+@dataclass
+class Risk:
+    what: str
+    title: str
+    due: datetime.date
+    status: str
+    url_name: str
+    url_args: tuple
+
+
+@dataclass
+class Dashboard:
+    funnel: list[tuple[str, str, int]]
+    rows: list[UnitRow]
+    ministries: list[MinistryLoad]
+    risks: list[Risk]
+    totals: dict = field(default_factory=dict)
+
+
+def dashboard(
+    campaign: Campaign,
+    *,
+    level: str = "",
+    region: str = "",
+    organisation_id: int | None = None,
+    on: datetime.date | None = None,
+) -> Dashboard:
+    on = on or today()
+    submissions = Submission.objects.filter(campaign=campaign).select_related("unit")
+    if level:
+        submissions = submissions.filter(level=level)
+    if region:
+        submissions = submissions.filter(unit__region=region)
+    submissions = list(submissions.order_by("level", "unit__code"))
+    ids = [s.pk for s in submissions]
+    stage_due = dict(StageDeadline.objects.filter(campaign=campaign).values_list("stage", "due_on"))
+    own_due = {
+        (row.submission_id, row.stage): row.due_on
+        for row in SubmissionDeadline.objects.filter(submission_id__in=ids)
+    }
+    counts = dict.fromkeys(FUNNEL, 0)
+    rows = []
+    for submission in submissions:
+        counts[submission.state] = counts.get(submission.state, 0) + 1
+        current = STAGE_OF.get(submission.state)
+        passed = True
+        cells = []
+        for stage in STAGES:
+            due = own_due.get((submission.pk, stage)) or stage_due.get(stage)
+            if current is None or (passed and stage != current):
+                cells.append((stage, DONE, due))
+                continue
+            if stage == current:
+                cells.append((stage, status(due, on), due))
+                passed = False
+            else:
+                cells.append((stage, None, due))
+        rows.append(UnitRow(submission, cells))
+    reviews = DomainReview.objects.filter(submission_id__in=ids).select_related(
+        "organisation", "submission__unit", "domain"
+    )
+    if organisation_id:
+        reviews = reviews.filter(organisation_id=organisation_id)
+    review_due = stage_due.get(Stage.REVIEW)
+    loads: dict[int, MinistryLoad] = {}
+    risks: list[Risk] = []
+    horizon = add_working_days(on, 5)
+    for review in reviews:
+        load = loads.setdefault(review.organisation_id, MinistryLoad(review.organisation))
+        load.total += 1
+        if review.state == DomainReviewState.COMPLETED:
+            load.completed += 1
+            continue
+        load.open += 1
+        load.waiting_unit += review.state == DomainReviewState.AWAITING_UNIT
+        due = review.due_on(review_due, on)
+        state = status(due, on)
+        load.late += state == OVERDUE
+        if due is not None and due <= horizon and review.state != DomainReviewState.AWAITING_UNIT:
+            risks.append(
+                Risk(
+                    "review",
+                    f"{review.submission.unit.name} — {review.domain.code}",
+                    due,
+                    state,
+                    "review_detail",
+                    (review.pk,),
+                )
+            )
+    for row in rows:
+        for stage, state, due in row.cells:
+            if state in (DUE_SOON, OVERDUE) and stage == Stage.SELF_ASSESSMENT:
+                risks.append(
+                    Risk(
+                        "self_assessment",
+                        row.submission.unit.name,
+                        due,
+                        state,
+                        "submission_detail",
+                        (row.submission.pk,),
+                    )
+                )
+    queries = Query.objects.filter(
+        review__submission_id__in=ids, state=QueryState.OPEN, due_on__lte=horizon
+    ).select_related("review__submission__unit", "review__domain")
+    for query in queries:
+        risks.append(
+            Risk(
+                "query",
+                f"{query.review.submission.unit.name} — {query.review.domain.code}",
+                query.due_on,
+                status(query.due_on, on),
+                "query_detail",
+                (query.pk,),
+            )
+        )
+    risks.sort(key=lambda r: (r.due, r.title))
+    labels = dict(SubmissionState.choices)
+    statuses = [
+        cell[1] for row in rows for cell in row.cells if cell[1] in (ON_TIME, DUE_SOON, OVERDUE)
+    ]
+    return Dashboard(
+        funnel=[(state, str(labels[state]), counts.get(state, 0)) for state in FUNNEL],
+        rows=rows,
+        ministries=sorted(loads.values(), key=lambda m: m.organisation.code),
+        risks=risks,
+        totals={
+            "units": len(rows),
+            ON_TIME: statuses.count(ON_TIME),
+            DUE_SOON: statuses.count(DUE_SOON),
+            OVERDUE: statuses.count(OVERDUE),
+        },
+    )

@@ -1,0 +1,72 @@
+"""The managers' dashboard: deadline status by unit and stage, review loads, risks, export,
+and a query count that does not grow with the number of units."""
+
+import datetime
+import io
+import zoneinfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from appraisal.dashboard import dashboard
+from appraisal.models import DomainReview, SubmissionDeadline
+from tests.appraisal.test_page_queries import provinces
+from tests.conftest import reviews_started
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_units_are_on_time_due_soon_or_overdue(cast, campaign_factory, orgs):
+    campaign = campaign_factory(units=[orgs["T34-bac-ninh"], orgs["01"], orgs["BTP"]])
+    bac_ninh = campaign.submissions.get(unit__code="T34-bac-ninh")
+    SubmissionDeadline.objects.create(
+        submission=bac_ninh, stage="self_assessment", due_on=D(2027, 2, 26)
+    )
+    reviews_started([campaign.submissions.get(unit__code="BTP")], cast["secretariat"])
+    board = dashboard(campaign, on=D(2027, 1, 13))  # self-assessment due Fri 15/01
+    cells = {row.submission.unit.code: row.cells for row in board.rows}
+    assert cells["01"][0][1] == "due_soon"
+    assert cells["T34-bac-ninh"][0][1] == "on_time"  # its own, extended deadline
+    assert cells["BTP"][0][1] == "done"
+    later = dashboard(campaign, on=D(2027, 1, 18))
+    assert {row.submission.unit.code: row.cells[0][1] for row in later.rows}["01"] == "overdue"
+    assert any(r.what == "self_assessment" and r.status == "overdue" for r in later.risks)
+    assert {load.organisation.code: load.open for load in later.ministries}["BTC"] == 1
+    assert dict((state, n) for state, _label, n in later.funnel)["under_review"] == 1
+
+
+@pytest.fixture(params=[3, 60], ids=["3-units", "60-units"])
+def busy(request, cast, campaign_factory):
+    campaign = campaign_factory(units=provinces(request.param))
+    reviews_started(list(campaign.submissions.all()[:3]), cast["secretariat"])
+    return campaign
+
+
+def test_the_dashboard_costs_the_same_for_3_and_60_units(
+    client, cast, busy, django_assert_num_queries
+):
+    client.force_login(cast["manager"])
+    # session, user, campaign, role grants, submissions with units, stage deadlines, unit
+    # deadlines, the calendar's declared days, reviews with their ministries, open queries,
+    # the ministries of the filter
+    with django_assert_num_queries(11):
+        response = client.get(reverse("campaign_dashboard", args=[busy.pk]))
+    assert len(response.context["board"].rows) == busy.submissions.count()
+
+
+def test_export_and_access(client, cast, campaign):
+    client.force_login(cast["bacninh_focal"])
+    assert client.get(reverse("campaign_dashboard", args=[campaign.pk])).status_code == 403
+    client.force_login(cast["manager"])
+    with time_machine.travel(datetime.datetime(2027, 1, 13, 9, tzinfo=HANOI), tick=False):
+        client.force_login(cast["manager"])
+        response = client.get(reverse("campaign_dashboard_xlsx", args=[campaign.pk]))
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == campaign.submissions.count() + 1
+    assert any("Sắp đến hạn" in str(cell) for row in rows for cell in row)
+    assert DomainReview.objects.count() == 0
