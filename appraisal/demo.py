@@ -269,3 +269,39 @@ def play_stories(campaign: Campaign, stories: dict[str, str], users: list[dict])
                 play(submission, story, users)
             played += 1
     return played
+
+
+def play_extensions(campaign: Campaign, extensions: list) -> None:
+    """Extension requests of the demo, asked by the unit and decided by the secretariat."""
+    from appraisal.models import ExtensionRequest
+    from appraisal.models.choices import Stage
+    from appraisal.services.extensions import extension_decide, extension_request
+    from appraisal.workdays import add_working_days, today
+
+    for code, username, decision, reason in extensions:
+        submission = Submission.objects.select_related("campaign").get(
+            campaign=campaign, unit__code=str(code)
+        )
+        if ExtensionRequest.objects.filter(submission=submission).exists():
+            continue
+        if submission.state != SubmissionState.DRAFT:
+            continue
+        from appraisal.deadlines import stage_due
+
+        due = stage_due(submission, Stage.SELF_ASSESSMENT) or today()
+        request = extension_request(
+            submission=submission,
+            target="stage",
+            proposed_due=add_working_days(max(due, today()), 10),
+            reason=reason,
+            actor=_user(username),
+        )
+        if decision == "granted":
+            extension_decide(request=request, grant=True, actor=_user("thuky"))
+        else:
+            extension_decide(
+                request=request,
+                grant=False,
+                note="Thời hạn chung đã đủ; đề nghị tập trung hoàn thành đúng hạn.",
+                actor=_user("thuky"),
+            )

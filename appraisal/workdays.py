@@ -63,6 +63,15 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
+def working_days_before(end: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days before `end`."""
+    day, left = end, days
+    while left > 0:
+        day -= datetime.timedelta(days=1)
+        left -= is_working_day(day)
+    return day
+
+
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end` (0 when `end` ≤ `start`)."""
     count, day = 0, start

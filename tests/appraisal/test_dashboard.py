@@ -36,7 +36,7 @@ def test_units_are_on_time_due_soon_or_overdue(cast, campaign_factory, orgs):
     assert {row.submission.unit.code: row.cells[0][1] for row in later.rows}["01"] == "overdue"
     assert any(r.what == "self_assessment" and r.status == "overdue" for r in later.risks)
     assert {load.organisation.code: load.open for load in later.ministries}["BTC"] == 1
-    assert dict((state, n) for state, _label, n in later.funnel)["under_review"] == 1
+    assert {state: n for state, _label, n in later.funnel}["under_review"] == 1
 
 
 @pytest.fixture(params=[3, 60], ids=["3-units", "60-units"])

@@ -61,6 +61,13 @@ def test_seed_demo_builds_the_2026_campaign_and_is_idempotent(program, debug, ca
     }
     assert campaign.submissions.get(unit__code="T34-hai-phong").state == "reviewed"
     assert ItemNote.objects.exists() and Document.objects.filter(query__isnull=False).exists()
+    # the dashboard has something on time, due soon and overdue; one extension each way
+    from appraisal.dashboard import dashboard
+    from appraisal.models import ExtensionRequest
+
+    totals = dashboard(campaign).totals
+    assert totals["on_time"] and totals["due_soon"] and totals["overdue"]
+    assert set(ExtensionRequest.objects.values_list("state", flat=True)) == {"granted", "refused"}
 
 
 def test_every_demo_persona_logs_in_and_sees_their_pages(client, program, debug):

@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from appraisal.demo import play_stories
+from appraisal.demo import play_extensions, play_stories
 from appraisal.framework_files import read_yaml
 from appraisal.models import Campaign, Framework, Organisation
 from appraisal.services.accounts import user_ensure
@@ -67,6 +67,7 @@ class Command(BaseCommand):
             self._council(demo, campaign, orgs)
             history = self._history(demo, program, data_dir)
             stories = play_stories(campaign, demo.get("stories", {}), demo["users"])
+            play_extensions(campaign, demo.get("extensions", []))
         if through == "published" and campaign.state != CampaignState.PUBLISHED:
             from appraisal.demo_year import carry_to_published
 
@@ -106,7 +107,11 @@ class Command(BaseCommand):
             )
         for stage, (starts_on, due_on) in spec["deadlines"].items():
             campaign_set_deadline(
-                campaign=campaign, stage=stage, starts_on=starts_on, due_on=due_on, actor=None
+                campaign=campaign,
+                stage=stage,
+                starts_on=_day(starts_on),
+                due_on=_day(due_on),
+                actor=None,
             )
         year_end = datetime.date(spec["year"], 12, 31)
         in_scope = [
@@ -174,3 +179,14 @@ class Command(BaseCommand):
                 actor=None,
             ).stored
         return stored
+
+
+def _day(value) -> datetime.date:
+    """A date, or a number of working days from today (negative: before)."""
+    if isinstance(value, int):
+        from appraisal.workdays import add_working_days, today, working_days_before
+
+        return (
+            add_working_days(today(), value) if value >= 0 else working_days_before(today(), -value)
+        )
+    return value
