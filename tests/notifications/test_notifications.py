@@ -176,3 +176,41 @@ def test_assignment_and_queries_tell_people(cast, bac_ninh):
         )
     )
     assert told == {"bacninh.daumoi", "bacninh.lanhdao"}
+
+
+def test_a_late_review_escalates_to_its_ministrys_coordinator_then_the_secretariat(
+    cast, bn_only, campaign_factory
+):
+    from appraisal.services.campaigns import campaign_set_deadline
+    from tests.conftest import reviews_started
+    from workflow.services.reviews import review_assign
+
+    campaign = bn_only.campaign
+    campaign_set_deadline(
+        campaign=campaign,
+        stage="review",
+        starts_on=D(2027, 1, 18),
+        due_on=D(2027, 3, 5),
+        actor=None,
+    )
+    reviews_started([bn_only], cast["secretariat"])
+    DomainReview.objects.filter(submission=bn_only).exclude(domain__code="6").update(
+        state="completed"
+    )
+    review = DomainReview.objects.get(submission=bn_only, domain__code="6")
+    review_assign(
+        review=review, reviewer=cast["finance_reviewer"], actor=cast["finance_coordinator"]
+    )
+    Notification.objects.all().delete()
+    reminders.scan(D(2027, 3, 4))  # 1 working day before: the reviewer
+    assert set(Notification.objects.values_list("recipient__username", "kind")) == {
+        ("thamdinh.btc", "deadline_reminder")
+    }
+    reminders.scan(D(2027, 3, 8))  # 1 working day late: Finance's coordinator
+    assert Notification.objects.filter(
+        kind="deadline_escalation", recipient=cast["finance_coordinator"]
+    ).exists()
+    reminders.scan(D(2027, 3, 10))  # 3 late: the secretariat
+    assert Notification.objects.filter(
+        kind="deadline_escalation", recipient=cast["secretariat"]
+    ).exists()
