@@ -52,6 +52,25 @@ def _secretariat(program_id: int) -> list:
     return people(program_id, [Role.SECRETARIAT])
 
 
+def _unit_deadline(submission: Submission, *, key: str, due, title: str, url: tuple) -> Deadline:
+    """A deadline the unit must meet: its people are reminded, then its leader, the
+    secretariat and the managers are told it is late."""
+    program = submission.campaign.program_id
+    return Deadline(
+        key=key,
+        due=due,
+        title=title,
+        url_name=url[0],
+        url_args=url[1],
+        remind=people(program, [Role.FOCAL_POINT, Role.LEADER], submission.unit_id),
+        levels=(
+            people(program, [Role.LEADER], submission.unit_id),
+            _secretariat(program),
+            _managers(program),
+        ),
+    )
+
+
 def deadlines(on: datetime.date) -> list[Deadline]:
     """Every open deadline: self-assessments, domain reviews (not while paused), queries."""
     out = []
@@ -73,20 +92,13 @@ def deadlines(on: datetime.date) -> list[Deadline]:
         due = own.get(submission.pk) or stage.get(submission.campaign_id)
         if due is None:
             continue
-        program = submission.campaign.program_id
         out.append(
-            Deadline(
+            _unit_deadline(
+                submission,
                 key=f"submission:{submission.pk}",
                 due=due,
                 title=f"{_('Tự đánh giá')} — {submission.unit.name_vi}",
-                url_name="submission_detail",
-                url_args=(submission.pk,),
-                remind=people(program, [Role.FOCAL_POINT, Role.LEADER], submission.unit_id),
-                levels=(
-                    people(program, [Role.LEADER], submission.unit_id),
-                    _secretariat(program),
-                    _managers(program),
-                ),
+                url=("submission_detail", (submission.pk,)),
             )
         )
     reviews = list(
@@ -120,20 +132,13 @@ def deadlines(on: datetime.date) -> list[Deadline]:
         "review__submission__unit", "review__submission__campaign", "review__domain"
     ):
         submission = query.review.submission
-        program = submission.campaign.program_id
         out.append(
-            Deadline(
+            _unit_deadline(
+                submission,
                 key=f"query:{query.pk}",
                 due=query.due_on,
                 title=f"{_('Trả lời yêu cầu giải trình')} — {submission.unit.name_vi} — {query.review.domain.code}",
-                url_name="query_detail",
-                url_args=(query.pk,),
-                remind=people(program, [Role.FOCAL_POINT, Role.LEADER], submission.unit_id),
-                levels=(
-                    people(program, [Role.LEADER], submission.unit_id),
-                    _secretariat(program),
-                    _managers(program),
-                ),
+                url=("query_detail", (query.pk,)),
             )
         )
     return out
