@@ -6,7 +6,13 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from appraisal.templatetags.parcouncil import points as vi_number
+from appraisal.templatetags.parcouncil import two
+
+
+def vi_number(value) -> str:
+    """A count as it is; a value with two decimals in the reader's format (88,80)."""
+    return str(value) if isinstance(value, int) else two(value)
+
 
 ROW = 18
 LABEL = 210

@@ -107,7 +107,12 @@ def inbox_entries(user) -> list[Entry]:
             Entry(
                 what=what,
                 title=f"{submission.unit.name} — {submission.campaign.year}",
-                url=reverse("submission_detail", args=[submission.pk]),
+                url=reverse(
+                    "submission_appraisal"
+                    if submission.state == SubmissionState.IN_COUNCIL
+                    else "submission_detail",
+                    args=[submission.pk],
+                ),
                 due_on=deadlines.get((submission.campaign_id, stage)),
                 program=submission.campaign.program.name,
             )

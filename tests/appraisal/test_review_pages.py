@@ -248,7 +248,9 @@ def test_matrix_filters_and_bulk_remind(
             follow=True,
         )
     assert "Đã gửi nhắc việc tới 2 người" in response.content.decode()
-    recipients = sorted(n.recipient.username for n in Notification.objects.all())
+    recipients = sorted(
+        n.recipient.username for n in Notification.objects.filter(kind="review_reminder")
+    )
     assert recipients == [
         "dieuphoi.btp",
         "thamdinh.btc",
