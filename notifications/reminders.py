@@ -27,7 +27,7 @@ from appraisal.models.choices import Role, Stage
 from appraisal.review_selectors import review_stage_due
 from appraisal.workdays import today, working_days_between
 from notifications.models import ReminderLog
-from notifications.services import notify_many, people
+from notifications.services import notify_many
 from workflow.states import CampaignState, DomainReviewState, QueryState, SubmissionState
 
 ESCALATION_AFTER = (1, 3, 5)
@@ -44,15 +44,36 @@ class Deadline:
     levels: tuple  # who is told at each escalation level
 
 
-def _managers(program_id: int) -> list:
-    return people(program_id, [Role.MANAGER])
+class People:
+    """Everyone holding a role that reminders reach, read once per scan (not per deadline)."""
+
+    ROLES = (Role.FOCAL_POINT, Role.LEADER, Role.COORDINATOR, Role.SECRETARIAT, Role.MANAGER)
+
+    def __init__(self) -> None:
+        from appraisal.models import RoleAssignment
+
+        self.grants: dict[tuple[int, str], list[tuple[int | None, object]]] = {}
+        for grant in (
+            RoleAssignment.objects.filter(role__in=self.ROLES)
+            .select_related("user")
+            .order_by("user_id")
+        ):
+            self.grants.setdefault((grant.program_id, grant.role), []).append(
+                (grant.organisation_id, grant.user)
+            )
+
+    def __call__(self, program_id: int, roles, organisation_id: int | None = None) -> list:
+        return [
+            user
+            for role in roles
+            for org, user in self.grants.get((program_id, role), [])
+            if organisation_id is None or org == organisation_id
+        ]
 
 
-def _secretariat(program_id: int) -> list:
-    return people(program_id, [Role.SECRETARIAT])
-
-
-def _unit_deadline(submission: Submission, *, key: str, due, title: str, url: tuple) -> Deadline:
+def _unit_deadline(
+    people: "People", submission: Submission, *, key: str, due, title: str, url: tuple
+) -> Deadline:
     """A deadline the unit must meet: its people are reminded, then its leader, the
     secretariat and the managers are told it is late."""
     program = submission.campaign.program_id
@@ -65,14 +86,15 @@ def _unit_deadline(submission: Submission, *, key: str, due, title: str, url: tu
         remind=people(program, [Role.FOCAL_POINT, Role.LEADER], submission.unit_id),
         levels=(
             people(program, [Role.LEADER], submission.unit_id),
-            _secretariat(program),
-            _managers(program),
+            people(program, [Role.SECRETARIAT]),
+            people(program, [Role.MANAGER]),
         ),
     )
 
 
 def deadlines(on: datetime.date) -> list[Deadline]:
     """Every open deadline: self-assessments, domain reviews (not while paused), queries."""
+    people = People()
     out = []
     drafts = Submission.objects.filter(
         state__in=[SubmissionState.DRAFT, SubmissionState.PENDING_APPROVAL],
@@ -94,6 +116,7 @@ def deadlines(on: datetime.date) -> list[Deadline]:
             continue
         out.append(
             _unit_deadline(
+                people,
                 submission,
                 key=f"submission:{submission.pk}",
                 due=due,
@@ -125,7 +148,11 @@ def deadlines(on: datetime.date) -> list[Deadline]:
                 url_name="review_detail",
                 url_args=(review.pk,),
                 remind=[review.reviewer] if review.reviewer else coordinators,
-                levels=(coordinators, _secretariat(program), _managers(program)),
+                levels=(
+                    coordinators,
+                    people(program, [Role.SECRETARIAT]),
+                    people(program, [Role.MANAGER]),
+                ),
             )
         )
     for query in Query.objects.filter(state=QueryState.OPEN).select_related(
@@ -134,6 +161,7 @@ def deadlines(on: datetime.date) -> list[Deadline]:
         submission = query.review.submission
         out.append(
             _unit_deadline(
+                people,
                 submission,
                 key=f"query:{query.pk}",
                 due=query.due_on,
