@@ -8,7 +8,14 @@ from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from appraisal.index import Component, LevelResults, UnitInput, compute_level
-from appraisal.models import Campaign, FrameworkNode, Submission, SurveyResult, UnitResult
+from appraisal.models import (
+    Campaign,
+    FrameworkNode,
+    ScoreItem,
+    Submission,
+    SurveyResult,
+    UnitResult,
+)
 from appraisal.models.choices import NodeKind, Ranked, ScoringMode
 from workflow.states import CampaignState, SubmissionState
 
@@ -25,9 +32,10 @@ def _sum(field: str, condition: Q) -> Coalesce:
     )
 
 
-APPRAISED = Q(items__applicable=True) & ~Q(items__scoring_mode=ScoringMode.SURVEY)
-SURVEY = Q(items__applicable=True, items__scoring_mode=ScoringMode.SURVEY)
-COUNTED = Q(items__is_deduction=False)
+# conditions on a report's score items (aggregated from the items' own table: no join)
+APPRAISED = Q(applicable=True) & ~Q(scoring_mode=ScoringMode.SURVEY)
+SURVEY = Q(applicable=True, scoring_mode=ScoringMode.SURVEY)
+COUNTED = Q(is_deduction=False)
 
 
 def scope(campaign: Campaign, level: str):
@@ -39,27 +47,30 @@ def scope(campaign: Campaign, level: str):
 def level_inputs(campaign: Campaign, level: str) -> list[UnitInput]:
     """One input per counted submission of the level, with its domain and criterion parts."""
     submissions = list(scope(campaign, level).select_related("unit").order_by("unit__code"))
-    ids = [s.pk for s in submissions]
+    items = ScoreItem.objects.filter(submission__in=scope(campaign, level))
+    # one row per report and domain, summed by the database
     by_domain = (
-        Submission.objects.filter(pk__in=ids)
-        .values("pk", "items__domain_id")
+        items.values("submission_id", "domain_id")
+        .order_by()
         .annotate(
-            points=_sum("items__final_score", APPRAISED),
-            maximum=_sum("items__max_points", APPRAISED & COUNTED),
-            survey_max=_sum("items__max_points", SURVEY & COUNTED),
+            points=_sum("final_score", APPRAISED),
+            maximum=_sum("max_points", APPRAISED & COUNTED),
+            survey_max=_sum("max_points", SURVEY & COUNTED),
         )
     )
+    # one row per report and criterion: a sub-criterion counts for its parent, a criterion
+    # scored itself for itself
     criterion = Case(
-        When(items__node__kind=NodeKind.CRITERION, then=F("items__node_id")),
-        default=F("items__node__parent_id"),
+        When(node__kind=NodeKind.CRITERION, then=F("node_id")),
+        default=F("node__parent_id"),
     )
     by_criterion = (
-        Submission.objects.filter(pk__in=ids)
-        .annotate(criterion=criterion)
-        .values("pk", "criterion")
+        items.annotate(criterion=criterion)
+        .values("submission_id", "criterion")
+        .order_by()
         .annotate(
-            points=_sum("items__final_score", APPRAISED),
-            maximum=_sum("items__max_points", APPRAISED & COUNTED),
+            points=_sum("final_score", APPRAISED),
+            maximum=_sum("max_points", APPRAISED & COUNTED),
         )
     )
     nodes = {
@@ -77,20 +88,20 @@ def level_inputs(campaign: Campaign, level: str) -> list[UnitInput]:
     }
     domains: dict[int, list] = {}
     for row in by_domain:
-        domains.setdefault(row["pk"], []).append(row)
+        domains.setdefault(row["submission_id"], []).append(row)
     criteria: dict[int, list] = {}
     for row in by_criterion:
         if row["criterion"] in nodes and nodes[row["criterion"]].kind == NodeKind.CRITERION:
-            criteria.setdefault(row["pk"], []).append(row)
+            criteria.setdefault(row["submission_id"], []).append(row)
     inputs = []
     for submission in submissions:
         survey = surveys.get(submission.unit_id)
         survey_domains = survey.domains if survey else {}
         unit_domains, appraised, maximum = [], ZERO, ZERO
         for row in sorted(
-            domains.get(submission.pk, []), key=lambda r: nodes[r["items__domain_id"]].position
+            domains.get(submission.pk, []), key=lambda r: nodes[r["domain_id"]].position
         ):
-            node = nodes[row["items__domain_id"]]
+            node = nodes[row["domain_id"]]
             points, domain_max = row["points"], row["maximum"]
             appraised += points
             maximum += domain_max + row["survey_max"]

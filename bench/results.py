@@ -1,0 +1,168 @@
+"""Results computation for one level of N units (issue 8: "results computation for a level of
+2,100 units under 2 s").
+
+    python bench/results.py [--units 2100] [--runs 7]
+
+Builds its data in a throw-away test database (SQLite by default; PostgreSQL with
+DATABASE_URL): N units of the sample province framework (88 sub-criteria each), every report
+appraised with final scores and survey points. Then it times, several times each,
+- the preview of the level as publication computes it (`appraisal.results.level_preview`:
+  the database aggregates per domain and criterion, then the index, groups, ranks, averages);
+- beside it, as the reference, one plain aggregate query of the final scores per report (the
+  least any computation must read);
+and prints the median, the 95th percentile, the queries and the peak memory of each.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum, Value  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+HEADER = "code,name_vi,name_en,kind,region,assessed,ranked,valid_from,valid_to,predecessors\n"
+REGIONS = ["DBSH", "TDMNPB", "BTB-DHMT", "TN", "DNB", "DBSCL"]
+
+
+def build(units: int):
+    from appraisal.framework_files import read_yaml
+    from appraisal.models import Organisation, ScoreItem, Submission, SurveyResult
+    from appraisal.services.campaigns import campaign_add_units, campaign_create
+    from appraisal.services.frameworks import framework_import, framework_lock
+    from appraisal.services.programs import program_ensure
+    from appraisal.services.units import units_load
+
+    data_dir = Path(settings.PARCOUNCIL_DATA_DIR)
+    units_load(data=(data_dir / "units.csv").read_bytes())
+    program = program_ensure(
+        code="bench",
+        name_vi="Bench",
+        name_en="Bench",
+        owner=Organisation.objects.get(code="BNV"),
+        actor=None,
+    )
+    spec, problems = read_yaml((data_dir / "frameworks" / "province-876-sample.yaml").read_bytes())
+    assert not problems, problems
+    spec.code, spec.program = "bench-province", "bench"
+    framework = framework_lock(
+        framework=framework_import(spec=spec, actor=None, program=program), actor=None
+    )
+    rows = "".join(
+        f"B{n:05},Đơn vị {n},Unit {n},province,{REGIONS[n % 6]},yes,{'no' if n % 50 == 0 else 'yes'},2025-07-01,,\n"
+        for n in range(units)
+    )
+    units_load(data=(HEADER + rows).encode())
+    campaign = campaign_create(
+        program=program, year=2026, name_vi="Bench 2026", frameworks=[framework], actor=None
+    )
+    orgs = list(Organisation.objects.filter(code__startswith="B0").order_by("code"))
+    campaign_add_units(campaign=campaign, units=orgs, actor=None)
+    # every report appraised: a final score that varies with the item and the unit
+    ScoreItem.objects.filter(submission__campaign=campaign, is_deduction=False).exclude(
+        scoring_mode="survey"
+    ).update(
+        final_score=ExpressionWrapper(
+            F("max_points") * Value(Decimal("0.75")),
+            output_field=DecimalField(max_digits=7, decimal_places=2),
+        )
+    )
+    Submission.objects.filter(campaign=campaign).update(state="appraised")
+    SurveyResult.objects.bulk_create(
+        [
+            SurveyResult(campaign=campaign, unit=org, points=Decimal(20) + Decimal(n % 1000) / 100)
+            for n, org in enumerate(orgs)
+        ],
+        batch_size=1000,
+    )
+    return campaign
+
+
+def measure(label: str, work, runs: int) -> dict:
+    """Times without tracing (tracemalloc slows Python down), then one traced run for the
+    peak memory."""
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - started)
+    tracemalloc.start()
+    work()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    ordered = sorted(times)
+    return {
+        "label": label,
+        "median": statistics.median(times),
+        "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+        "queries": len(captured.captured_queries),
+        "peak_mb": peak / 1024 / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--units", type=int, default=2100)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    from appraisal.models import ScoreItem
+    from appraisal.results import level_preview
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        started = time.perf_counter()
+        with transaction.atomic():
+            campaign = build(args.units)
+        built = time.perf_counter() - started
+        with connection.cursor() as cursor:  # statistics, as autovacuum keeps them in service
+            cursor.execute("ANALYZE")
+        items = ScoreItem.objects.filter(submission__campaign=campaign).count()
+
+        def preview():
+            results = level_preview(campaign, "province")
+            assert len(results.results) == args.units
+
+        def reference():
+            list(
+                ScoreItem.objects.filter(submission__campaign=campaign)
+                .values("submission_id")
+                .annotate(total=Sum("final_score"))
+            )
+
+        rows = [measure("level preview (index, groups, ranks)", preview, args.runs)]
+        rows.append(measure("reference: one SUM per report", reference, args.runs))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(
+        f"database: {connection.vendor}; {args.units} units, {items} score items (built in {built:.1f} s)"
+    )
+    print(f"{'':40} {'median':>9} {'p95':>9} {'queries':>8} {'peak MiB':>9}")
+    for row in rows:
+        print(
+            f"{row['label']:40} {row['median']:8.3f}s {row['p95']:8.3f}s {row['queries']:8d} {row['peak_mb']:9.1f}"
+        )
+    ratio = rows[0]["median"] / rows[1]["median"] if rows[1]["median"] else float("inf")
+    print(f"preview / reference: {ratio:.1f}×; target: under 2 s for 2,100 units")
+
+
+if __name__ == "__main__":
+    main()
