@@ -6,6 +6,7 @@ Each document has a key and a fingerprint of the data it shows; `ensure_document
 only when no stored copy shows the same data, so running it twice is harmless."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,7 +33,9 @@ from documents.reports import FONT_DIR
 class Built:
     title: str
     template: str
-    context: dict
+    # made only when the PDF is rendered: a request that checks whether the stored copy is
+    # current needs the fingerprint alone, not the tables and charts
+    context: Callable[[], dict]
     fingerprint: str
 
 
@@ -74,7 +77,7 @@ def build_decision(campaign: Campaign, key: str) -> Built:
     return Built(
         title=f"Quyết định công bố Chỉ số CCHC năm {campaign.year}",
         template="reports/decision.html",
-        context={"levels": _levels_with_charts(campaign)},
+        context=lambda: {"levels": _levels_with_charts(campaign)},
         fingerprint=_hash("decision", campaign.name_vi, _results_rows(campaign)),
     )
 
@@ -83,7 +86,7 @@ def build_year_report(campaign: Campaign, key: str) -> Built:
     return Built(
         title=f"Báo cáo kết quả Chỉ số CCHC năm {campaign.year}",
         template="reports/year_report.html",
-        context={"levels": _levels_with_charts(campaign)},
+        context=lambda: {"levels": _levels_with_charts(campaign)},
         fingerprint=_hash("year", campaign.name_vi, _results_rows(campaign)),
     )
 
@@ -104,7 +107,7 @@ def build_sheet(campaign: Campaign, key: str) -> Built:
     return Built(
         title=f"Phiếu kết quả Chỉ số CCHC năm {campaign.year} — {result.unit.name_vi}",
         template="reports/result_sheet.html",
-        context={"result": result, "row": Row(result), "items": items},
+        context=lambda: {"result": result, "row": Row(result), "items": items},
         fingerprint=_hash(
             "sheet",
             result.index,
@@ -127,7 +130,7 @@ def build_minutes(campaign: Campaign, key: str) -> Built:
     return Built(
         title=f"Biên bản phiên họp số {number} của Hội đồng thẩm định",
         template="reports/minutes.html",
-        context={"session": session, "members": members, "agenda": agenda},
+        context=lambda: {"session": session, "members": members, "agenda": agenda},
         fingerprint=_hash(
             "minutes",
             session.held_on,
@@ -158,7 +161,7 @@ def render(campaign: Campaign, built: Built) -> bytes:
         html = render_to_string(
             built.template,
             {
-                **built.context,
+                **built.context(),
                 "campaign": campaign,
                 "today": timezone.localdate(),
                 "font_dir": FONT_DIR.as_uri(),

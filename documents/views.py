@@ -161,17 +161,9 @@ def _serve_version(request: HttpRequest, pk: int, *, inline: bool) -> HttpRespon
     permissions.get_submission_for_user(request, version.document.submission_id)
     if inline and version.kind not in INLINE_KINDS:
         return redirect("evidence_download", pk=version.pk)
-    try:
-        handle = version.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=version.name,
-        content_type=CONTENT_TYPES[version.kind],
+    response = _file_response(
+        version.file, filename=version.name, content_type=CONTENT_TYPES[version.kind], inline=inline
     )
-    response["X-Content-Type-Options"] = "nosniff"
     if not inline:
         # a sandboxed document cannot run anything; the browsers' PDF viewers refuse it
         response["Content-Security-Policy"] = "sandbox"
@@ -187,14 +179,12 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     ).first()
     if report is None or not report.file:
         raise Http404
-    response = FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
+    return _file_response(
+        report.file,
         filename=f"bao-cao-tu-danh-gia-{submission.unit.code}-{submission.campaign.year}.pdf",
         content_type="application/pdf",
+        inline=False,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_POST
@@ -212,15 +202,22 @@ def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _serve_document(document) -> FileResponse:
+    return _file_response(
+        document.file,
+        filename=f"{document.key.replace(':', '-')}.pdf",
+        content_type="application/pdf",
+        inline=True,
+    )
+
+
+def _file_response(file, *, filename: str, content_type: str, inline: bool) -> FileResponse:
+    """A stored file, never sniffed by the browser; 404 when the storage has lost it."""
     try:
-        handle = document.file.open("rb")
+        handle = file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     response = FileResponse(
-        handle,
-        as_attachment=False,
-        filename=f"{document.key.replace(':', '-')}.pdf",
-        content_type="application/pdf",
+        handle, as_attachment=not inline, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
