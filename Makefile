@@ -9,7 +9,8 @@ HOST ?= 127.0.0.1:8000
 APT_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2
 APT_TEST := $(APT_RUN) chromium
 
-.PHONY: install system-deps system-deps-test messages messages-update run worker test lint check clean-db
+.PHONY: install system-deps system-deps-test messages messages-update run worker test lint check clean-db \
+	bench-data bench-pages bench-results bench-pdfs bench-load
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,3 +57,22 @@ lint: install
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+
+# Benchmarks (bench/RESULTS.md): against the database of DATABASE_URL (PostgreSQL for the
+# figures of record). bench-data adds ten years of national-scale data to it (~15 min).
+bench-data: install messages
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py seed_demo --scale national
+
+bench-pages: install messages
+	$(BIN)/python bench/pages.py
+
+bench-results: install messages
+	$(BIN)/python bench/results.py
+
+bench-pdfs: install system-deps messages
+	$(BIN)/python bench/pdfs.py
+
+bench-load: install messages
+	$(BIN)/python bench/load.py

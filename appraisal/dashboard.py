@@ -9,6 +9,7 @@ from appraisal.deadlines import DUE_SOON, ON_TIME, OVERDUE, status
 from appraisal.models import (
     Campaign,
     DomainReview,
+    FrameworkNode,
     Query,
     StageDeadline,
     Submission,
@@ -118,11 +119,17 @@ def dashboard(
             else:
                 cells.append((stage, None, due))
         rows.append(UnitRow(submission, cells))
-    reviews = DomainReview.objects.filter(submission_id__in=ids).select_related(
-        "organisation", "submission__unit", "domain"
-    )
+    # the reports and their domains are joined here, not in the database: a join there reads
+    # every campaign's reports and every framework's nodes (bench/pages.py --explain)
+    reviews = DomainReview.objects.filter(submission_id__in=ids).select_related("organisation")
     if organisation_id:
         reviews = reviews.filter(organisation_id=organisation_id)
+    reviews = list(reviews.order_by())
+    domains = FrameworkNode.objects.in_bulk({review.domain_id for review in reviews})
+    by_id = {submission.pk: submission for submission in submissions}
+    for review in reviews:
+        review.submission, review.domain = by_id[review.submission_id], domains[review.domain_id]
+    reviews.sort(key=lambda r: (r.submission.unit.code, r.domain.position))
     review_due = stage_due.get(Stage.REVIEW)
     loads: dict[int, MinistryLoad] = {}
     risks: list[Risk] = []

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,15 @@ class RoleGrantForm(forms.Form):
         queryset=Organisation.objects.order_by("kind", "code"),
         required=False,
     )
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the organisations a grant in this program may name: the national bodies (no
+        # parent) and the program owner's own departments and communes — not every
+        # province's (thousands at national scale)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(parent__isnull=True) | Q(parent_id=program.owner_id)
+        ).order_by("kind", "code")
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

@@ -178,14 +178,34 @@ def _review_entry(review: DomainReview, deadlines: dict) -> Entry:
 
 
 def _query_entries(user, roles) -> list[Entry]:
+    """Queries the user's units must answer, and answers the user (their reviewer) must read.
+    Two queries, each starting from what is the user's own (the units' reports, the
+    reviewer's reviews): one OR over both would read every waiting query of the country."""
     unit_pairs = roles.get(Role.FOCAL_POINT, set()) | roles.get(Role.LEADER, set())
-    to_answer = Q(state=QueryState.OPEN) & _q(
-        unit_pairs, "review__submission__campaign__program_id", "review__submission__unit_id"
+    related = (
+        "review__submission__unit",
+        "review__submission__campaign__program",
+        "review__domain",
     )
-    to_close = Q(state=QueryState.ANSWERED, review__reviewer_id=user.pk)
-    rows = Query.objects.filter(to_answer | to_close).select_related(
-        "review__submission__unit", "review__submission__campaign__program", "review__domain"
+    rows = list(
+        Query.objects.filter(
+            state=QueryState.ANSWERED,
+            review__in=DomainReview.objects.filter(reviewer_id=user.pk).values("pk"),
+        )
+        .select_related(*related)
+        .order_by("due_on", "pk")
     )
+    if unit_pairs:
+        # the ids first: as a subquery, PostgreSQL joins every review of the country
+        theirs = Submission.objects.filter(
+            _q(unit_pairs, "campaign__program_id", "unit_id"),
+            campaign__state__in=["self_assessment", "review", "council"],
+        ).values_list("pk", flat=True)
+        rows += (
+            Query.objects.filter(state=QueryState.OPEN, review__submission__in=list(theirs))
+            .select_related(*related)
+            .order_by("due_on", "pk")
+        )
     entries = []
     for query in rows:
         answering = query.state == QueryState.OPEN

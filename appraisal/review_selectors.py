@@ -5,6 +5,7 @@ whatever the number of units, domains or reviews."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from appraisal import permissions
@@ -25,6 +26,9 @@ from appraisal.models.choices import NodeKind, Role, Stage
 from appraisal.workdays import today
 from appraisal.workspace import bindings_queryset
 from workflow.states import DomainReviewState, QueryState
+
+# rows per page of the review lists (queue, a reviewer's own)
+PAGE_SIZE = 100
 
 # Domain reviews with what every list shows.
 REVIEW_RELATED = (
@@ -126,10 +130,15 @@ QUEUE_STATES = ("pending", "active", "completed", "all")
 
 
 def review_queue(
-    user, campaign: Campaign, *, organisation_id: int | None = None, state: str = "pending"
-) -> list[DomainReview]:
+    user,
+    campaign: Campaign,
+    *,
+    organisation_id: int | None = None,
+    state: str = "pending",
+    page: int | str | None = None,
+) -> Page:
     """The domain reviews a coordinator (their ministry's) or the secretariat (every
-    ministry's) assigns: two queries."""
+    ministry's) assigns, a page at a time: three queries."""
     reviews = permissions.visible_reviews(user, campaign).select_related(*REVIEW_RELATED)
     if not permissions.sees_all_units(user, campaign.program_id):
         reviews = reviews.filter(
@@ -149,13 +158,20 @@ def review_queue(
         )
     elif state == "completed":
         reviews = reviews.filter(state=DomainReviewState.COMPLETED)
-    rows = list(
+    return _page(
         with_query_counts(reviews).order_by(
             "organisation__code", "submission__level", "submission__unit__code", "domain__position"
-        )
+        ),
+        page,
     )
-    annotate_deadlines(rows)
-    return rows
+
+
+def _page(reviews, number) -> Page:
+    """One page of reviews, their deadlines worked out: a list never loads a whole table."""
+    page = Paginator(reviews, PAGE_SIZE).get_page(number)
+    page.object_list = list(page.object_list)
+    annotate_deadlines(page.object_list)
+    return page
 
 
 @dataclass
@@ -211,18 +227,18 @@ def reviewers_by_ids(candidates: list[ReviewerLoad], ids) -> list:
     return [c.user for c in candidates if c.user.pk in wanted]
 
 
-def my_reviews(user, *, show: str = "open") -> list[DomainReview]:
-    """The reviewer's own domain reviews across programs, with open queries: two queries."""
+def my_reviews(user, *, show: str = "open", page: int | str | None = None) -> Page:
+    """The reviewer's own domain reviews across programs and years, with open queries, a
+    page at a time: three queries."""
     reviews = DomainReview.objects.filter(reviewer_id=user.pk).select_related(*REVIEW_RELATED)
     if show == "open":
         reviews = reviews.exclude(state=DomainReviewState.COMPLETED)
-    rows = list(
+    return _page(
         with_query_counts(reviews).order_by(
-            "submission__campaign__year", "submission__unit__code", "domain__position"
-        )
+            "-submission__campaign__year", "submission__unit__code", "domain__position"
+        ),
+        page,
     )
-    annotate_deadlines(rows)
-    return rows
 
 
 # The review page -----------------------------------------------------------------------

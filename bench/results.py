@@ -14,26 +14,14 @@ and prints the median, the 95th percentile, the queries and the peak memory of e
 """
 
 import argparse
-import os
-import statistics
-import sys
 import time
-import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum, Value  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from _common import measure, print_rows
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum, Value
 
 HEADER = "code,name_vi,name_en,kind,region,assessed,ranked,valid_from,valid_to,predecessors\n"
 REGIONS = ["DBSH", "TDMNPB", "BTB-DHMT", "TN", "DNB", "DBSCL"]
@@ -92,29 +80,6 @@ def build(units: int):
     return campaign
 
 
-def measure(label: str, work, runs: int) -> dict:
-    """Times without tracing (tracemalloc slows Python down), then one traced run for the
-    peak memory."""
-    times = []
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            work()
-            times.append(time.perf_counter() - started)
-    tracemalloc.start()
-    work()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    ordered = sorted(times)
-    return {
-        "label": label,
-        "median": statistics.median(times),
-        "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
-        "queries": len(captured.captured_queries),
-        "peak_mb": peak / 1024 / 1024,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -155,11 +120,7 @@ def main() -> None:
     print(
         f"database: {connection.vendor}; {args.units} units, {items} score items (built in {built:.1f} s)"
     )
-    print(f"{'':40} {'median':>9} {'p95':>9} {'queries':>8} {'peak MiB':>9}")
-    for row in rows:
-        print(
-            f"{row['label']:40} {row['median']:8.3f}s {row['p95']:8.3f}s {row['queries']:8d} {row['peak_mb']:9.1f}"
-        )
+    print_rows(rows)
     ratio = rows[0]["median"] / rows[1]["median"] if rows[1]["median"] else float("inf")
     print(f"preview / reference: {ratio:.1f}×; target: under 2 s for 2,100 units")
 

@@ -1,7 +1,9 @@
+import functools
 from decimal import Decimal
 
 from django import template
 from django.forms import BoundField
+from django.urls import get_script_prefix, reverse
 from django.utils import formats
 
 register = template.Library()
@@ -12,6 +14,24 @@ WIDGET_CLASSES = {
     "clearablefile": "form-control",
     "file": "form-control",
 }
+
+
+_PK = 918273645  # a number no real row has: where the pk goes in a reversed URL
+
+
+@functools.lru_cache(maxsize=256)
+def _around_pk(name: str, prefix: str) -> tuple[str, str]:
+    before, after = reverse(name, args=[_PK]).split(str(_PK))
+    return before, after
+
+
+@register.simple_tag
+def url_pk(name: str, pk: int) -> str:
+    """`{% url name pk %}` for the links of every row of a long page: the URL is reversed
+    once per name (and script prefix), then each row's pk is put in. Reversing costs about
+    a quarter of the scoring workspace's time otherwise (bench/pages.py)."""
+    before, after = _around_pk(name, get_script_prefix())
+    return f"{before}{int(pk)}{after}"
 
 
 @register.filter

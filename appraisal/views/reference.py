@@ -40,14 +40,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = list(
+    page = Paginator(
         selectors.campaigns_with_counts(permissions.visible_campaigns(request.user)).order_by(
-            "-year", "program__code"
-        )
-    )
-    for campaign in campaigns:
+            "-year", "program__code", "pk"
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    for campaign in page:
         campaign.show_counts = permissions.sees_all_units(request.user, campaign.program_id)
-    return render(request, "appraisal/campaign_list.html", {"campaigns": campaigns})
+    return render(request, "appraisal/campaign_list.html", {"campaigns": page, "page": page})
 
 
 @login_required

@@ -130,7 +130,11 @@ def _queue_context(request: HttpRequest, campaign) -> dict:
         "form": form,
         "state": state,
         "reviews": review_selectors.review_queue(
-            user, campaign, organisation_id=organisation_id, state=state
+            user,
+            campaign,
+            organisation_id=organisation_id,
+            state=state,
+            page=request.GET.get("page"),
         ),
         "reviewers": review_selectors.assignable_reviewers(
             user, campaign, {organisation_id} if organisation_id else None
@@ -273,7 +277,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appraisal/review_list.html",
-        {"reviews": review_selectors.my_reviews(request.user, show=show), "show": show},
+        {
+            "reviews": review_selectors.my_reviews(
+                request.user, show=show, page=request.GET.get("page")
+            ),
+            "show": show,
+        },
     )
 
 

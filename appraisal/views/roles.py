@@ -28,7 +28,7 @@ def _program_for_secretariat(request: HttpRequest, pk: int) -> Program:
 def role_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The roles of a program; the secretariat grants and revokes them here."""
     program = _program_for_secretariat(request, pk)
-    grant_form = RoleGrantForm(request.POST or None)
+    grant_form = RoleGrantForm(request.POST or None, program=program)
     if request.method == "POST" and grant_form.is_valid():
         data = grant_form.cleaned_data
         try:

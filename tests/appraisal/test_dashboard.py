@@ -51,9 +51,9 @@ def test_the_dashboard_costs_the_same_for_3_and_60_units(
 ):
     client.force_login(cast["manager"])
     # session, user, campaign, role grants, submissions with units, stage deadlines, unit
-    # deadlines, the calendar's declared days, reviews with their ministries, open queries,
-    # the ministries of the filter
-    with django_assert_num_queries(11):
+    # deadlines, the calendar's declared days, reviews with their ministries, the reviews'
+    # domains, open queries, the ministries of the filter
+    with django_assert_num_queries(12):
         response = client.get(reverse("campaign_dashboard", args=[busy.pk]))
     assert len(response.context["board"].rows) == busy.submissions.count()
 

@@ -30,8 +30,9 @@ def campaign(request, campaign_factory):
 
 def test_campaign_list(client, personas, campaign, django_assert_num_queries):
     client.force_login(personas["secretariat"])
-    # session, user, role grants, campaigns with counts (one aggregate query)
-    with django_assert_num_queries(4):
+    # session, user, role grants, the count of campaigns, a page of campaigns with counts
+    # (one aggregate query)
+    with django_assert_num_queries(5):
         assert client.get(reverse("campaign_list")).status_code == 200
 
 

@@ -30,9 +30,9 @@ def reviewing(request, cast, campaign_factory):
 
 def test_the_coordinators_queue(client, cast, reviewing, django_assert_num_queries):
     client.force_login(cast["finance_coordinator"])
-    # session, user, campaign, role grants, reviews with counts, deadlines, reviewer grants,
-    # reviewer loads, the ministries of the filter
-    with django_assert_num_queries(9):
+    # session, user, campaign, role grants, the count of reviews, a page of reviews with
+    # counts, deadlines, reviewer grants, reviewer loads, the ministries of the filter
+    with django_assert_num_queries(10):
         response = client.get(reverse("review_queue", args=[reviewing.pk]), {"state": "all"})
     assert len(response.context["reviews"]) == reviewing.submissions.count()
 
@@ -48,8 +48,9 @@ def test_the_secretariats_matrix(client, cast, reviewing, django_assert_num_quer
 
 def test_the_reviewers_list(client, cast, reviewing, django_assert_num_queries):
     client.force_login(cast["finance_reviewer"])
-    # session, user, role grants (menu), reviews with counts, deadlines
-    with django_assert_num_queries(5):
+    # session, user, role grants (menu), the count of reviews, a page of reviews with counts,
+    # deadlines
+    with django_assert_num_queries(6):
         response = client.get(reverse("review_list"))
     assert len(response.context["reviews"]) == reviewing.submissions.count()
 
@@ -91,3 +92,23 @@ def test_the_review_page(client, cast, busy_review, django_assert_num_queries):
     with django_assert_num_queries(15):
         response = client.get(reverse("review_detail", args=[busy_review.pk]))
     assert response.status_code == 200
+
+
+def test_review_lists_come_a_page_at_a_time(client, cast, reviewing, monkeypatch):
+    """Ten years of reviews must not load at once: the queue and a reviewer's list page."""
+    from appraisal import review_selectors
+
+    monkeypatch.setattr(review_selectors, "PAGE_SIZE", 2)
+    client.force_login(cast["finance_reviewer"])
+    first = client.get(reverse("review_list"), {"show": "all"})
+    assert len(first.context["reviews"]) == 2
+    pages = first.context["reviews"].paginator.num_pages
+    assert pages == -(-reviewing.submissions.count() // 2) and pages > 1
+    last = client.get(reverse("review_list"), {"show": "all", "page": pages})
+    seen = {r.pk for r in first.context["reviews"]} | {r.pk for r in last.context["reviews"]}
+    assert len(seen) == len(first.context["reviews"]) + len(last.context["reviews"])
+    assert "page=2" in first.content.decode()
+    client.force_login(cast["finance_coordinator"])
+    queue = client.get(reverse("review_queue", args=[reviewing.pk]), {"state": "all"})
+    assert len(queue.context["reviews"]) == 2
+    assert "state=all&amp;page=2" in queue.content.decode()

@@ -114,6 +114,33 @@ def test_only_the_secretariat_manages_roles(client, cast, program):
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
 
 
+def test_a_grant_names_only_the_programs_own_organisations(client, cast, program, orgs):
+    """A province's own departments are offered in its program, never another province's
+    (at national scale the whole table would be thousands of rows)."""
+    from appraisal.models import Organisation
+
+    hanoi, other = (
+        orgs["01"],
+        next(o for o in orgs.values() if o.kind == "province" and o.code != "01"),
+    )
+    own = Organisation.objects.create(
+        code="01-SNV", name_vi="Sở Nội vụ", kind="department", parent=hanoi
+    )
+    theirs = Organisation.objects.create(
+        code="X-SNV", name_vi="Sở Nội vụ khác", kind="department", parent=other
+    )
+    client.force_login(cast["secretariat"])
+    page = client.get(reverse("role_list", args=[program.pk])).content.decode()
+    assert f'value="{orgs["BTC"].pk}"' in page and f'value="{theirs.pk}"' not in page
+    assert f'value="{own.pk}"' not in page  # the national program's owner is BNV, not Hà Nội
+    response = client.post(
+        reverse("role_list", args=[program.pk]),
+        {"username": "thuky", "role": "reviewer", "organisation": theirs.pk},
+    )
+    assert response.status_code == 400
+    assert not RoleAssignment.objects.filter(organisation=theirs).exists()
+
+
 HEADER = "code,name_vi,name_en,kind,region,assessed,ranked,valid_from,valid_to,predecessors\n"
 
 

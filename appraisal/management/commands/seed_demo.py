@@ -38,8 +38,25 @@ class Command(BaseCommand):
             default="stories",
             help="stories: the 2026 campaign part-way (default); published: carried to publication",
         )
+        parser.add_argument(
+            "--scale",
+            choices=["national", "province"],
+            help=(
+                "also generate years of data for the benchmarks: national (the national "
+                "program and 34 provincial ones) or province (one provincial program)"
+            ),
+        )
+        parser.add_argument("--years", type=int, default=10, help="with --scale: years per program")
+        parser.add_argument(
+            "--units", type=int, default=60, help="with --scale: units per provincial program"
+        )
+        parser.add_argument(
+            "--provinces", type=int, help="with --scale: how many provincial programs"
+        )
 
-    def handle(self, *args, force: bool, through: str = "stories", **options) -> None:
+    def handle(
+        self, *args, force: bool, through: str = "stories", scale: str | None = None, **options
+    ) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: the demo has public passwords. Use --force to seed anyway."
@@ -80,6 +97,30 @@ class Command(BaseCommand):
                 f"with {campaign.submissions.count()} submissions ({stories} stories played, "
                 f"{campaign.get_state_display()}), {history} past results, {users} users "
                 f"(password: {demo['password']})."
+            )
+        )
+
+        if scale:
+            self._scale(scale, demo["password"], options)
+
+    def _scale(self, scale: str, password: str, options: dict) -> None:
+        from appraisal.scale import build
+
+        built = build(
+            scale=scale,
+            years=options["years"],
+            provinces=options["provinces"],
+            units=options["units"],
+            password=password,
+            say=self.stdout.write,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Scale data ({scale}) built in {built.seconds:.1f} s: {built.programs} programs, "
+                f"{built.campaigns} campaigns, {built.submissions} reports, {built.items} score "
+                f"items, {built.documents} evidence files, {built.reviews} domain reviews, "
+                f"{built.queries} queries, {built.users} users, {built.audit_rows} audit rows. "
+                f"Sample logins: {', '.join(built.samples[:6])}."
             )
         )
 

@@ -1,0 +1,157 @@
+"""Publication PDFs for a level of N units, made by a django-q2 cluster of W workers (issue 8).
+
+    python bench/pdfs.py [--units 80] [--workers 2]
+
+Builds a throw-away database (a temporary SQLite file; with DATABASE_URL on PostgreSQL, a
+`test_` database beside it) holding one provincial program whose last year is published for
+N units (`appraisal.scale`, as `seed_demo --scale province` makes it). Then it queues what
+publication queues — the decision with its ranking annexes, the year report with its charts,
+one result sheet per unit — and starts `manage.py qcluster` with W workers on that database,
+as production runs it. It prints the total time until the last PDF is stored, the time per
+PDF (a sample made again one at a time: the decision, the year report, `--sample` sheets),
+and the peak memory (resident set) of each process of the cluster.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT, machine, percentile  # noqa: I001
+from django.conf import settings
+from django.db import connection, transaction
+
+
+def peak_rss_mb(pid: int) -> dict[int, float]:
+    """The high-water resident memory of a process and all its descendants, by pid."""
+    out = {}
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                out[current] = int(line.split()[1]) / 1024
+        pending += [int(child) for child in children]
+    return out
+
+
+def build(units: int):
+    from appraisal.models import Campaign
+    from appraisal.scale import build as scale_build
+    from appraisal.services.units import units_load
+    from workflow.states import CampaignState
+
+    units_load(data=(Path(settings.PARCOUNCIL_DATA_DIR) / "units.csv").read_bytes())
+    scale_build(scale="province", years=2, provinces=1, units=units, password="bench", say=str)
+    return Campaign.objects.get(state=CampaignState.PUBLISHED)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--units", type=int, default=80)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=10, help="sheets timed one by one")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds to wait at most")
+    args = parser.parse_args()
+
+    from documents.models import CampaignDocument
+    from documents.publication import publication_keys
+    from documents.tasks import enqueue_campaign_documents
+
+    scratch = Path(tempfile.mkdtemp(prefix="parcouncil-pdfs-"))
+    media = scratch / "media"
+    settings.MEDIA_ROOT = media
+    env = dict(os.environ, MEDIA_ROOT=str(media), Q_WORKERS=str(args.workers))
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(scratch / "bench.sqlite3")
+    old_name = connection.settings_dict["NAME"]
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    cluster = None
+    try:
+        if connection.vendor == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{test_name}"
+        else:
+            params = connection.settings_dict
+            env["DATABASE_URL"] = (
+                f"postgres://{params['USER']}@{params['HOST'] or '127.0.0.1'}:"
+                f"{params['PORT'] or 5432}/{test_name}"
+            )
+        started = time.perf_counter()
+        with transaction.atomic():
+            campaign = build(args.units)
+        print(f"data built in {time.perf_counter() - started:.1f} s")
+        keys = publication_keys(campaign)
+        with transaction.atomic():
+            enqueue_campaign_documents(campaign.pk, keys)
+        connection.close()
+        started = time.perf_counter()
+        cluster = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        peaks: dict[int, float] = {}
+        while CampaignDocument.objects.filter(campaign=campaign).count() < len(keys):
+            if time.perf_counter() - started > args.timeout:
+                sys.exit(f"timed out after {args.timeout} s")
+            for pid, peak in peak_rss_mb(cluster.pid).items():
+                peaks[pid] = max(peak, peaks.get(pid, 0))
+            time.sleep(0.2)
+        total = time.perf_counter() - started
+        for pid, peak in peak_rss_mb(cluster.pid).items():
+            peaks[pid] = max(peak, peaks.get(pid, 0))
+        connection.close()
+        # time per PDF: a sample made again in this process, one at a time
+        from documents.publication import ensure_document
+
+        durations: dict[str, list[float]] = {"decision": [], "year_report": [], "sheet": []}
+        for key in keys[: 2 + args.sample]:
+            CampaignDocument.objects.filter(campaign=campaign, key=key).delete()
+            made = time.perf_counter()
+            ensure_document(campaign.pk, key)
+            durations[key.split(":")[0]].append(time.perf_counter() - made)
+        sizes = [doc.file.size for doc in CampaignDocument.objects.filter(campaign=campaign)]
+    finally:
+        if cluster is not None:
+            cluster.terminate()
+            cluster.wait(timeout=60)
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(
+        f"{machine()}; {args.units} units, {len(keys)} PDFs (decision, year report, "
+        f"{len(keys) - 2} result sheets), {args.workers} workers"
+    )
+    print(
+        f"total until the last PDF is stored: {total:.1f} s "
+        f"({len(keys) / total:.2f} PDFs/s, cluster start included)"
+    )
+    sheets = durations["sheet"]
+    print(
+        f"time per PDF, made one at a time: decision {durations['decision'][0]:.2f} s, "
+        f"year report {durations['year_report'][0]:.2f} s, result sheet median "
+        f"{statistics.median(sheets):.2f} s, p95 {percentile(sheets, 0.95):.2f} s "
+        f"(n={len(sheets)}); size median {statistics.median(sizes) / 1024:.0f} KiB"
+    )
+    ordered = sorted(peaks.values(), reverse=True)
+    print(
+        "peak resident memory per process (MiB): "
+        + ", ".join(f"{peak:.0f}" for peak in ordered)
+        + f" — cluster total at most {sum(ordered):.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
