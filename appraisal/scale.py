@@ -37,7 +37,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -53,7 +52,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Mod, Round
 from django.utils import timezone
-from guardian.models import UserObjectPermission
 
 from appraisal.models import (
     Campaign,
@@ -651,23 +649,9 @@ def _reviews(campaign, submissions, states, frameworks, reviewing, people, live:
                 )
             )
     reviews = DomainReview.objects.bulk_create(rows, batch_size=5000)
-    content_type = ContentType.objects.get_for_model(DomainReview)
-    from django.contrib.auth.models import Permission
+    from workflow.services.reviews import grant_reviewers
 
-    permission = Permission.objects.get(content_type=content_type, codename="review_domainreview")
-    UserObjectPermission.objects.bulk_create(
-        [
-            UserObjectPermission(
-                permission=permission,
-                content_type=content_type,
-                object_pk=str(review.pk),
-                user_id=review.reviewer_id,
-            )
-            for review in reviews
-            if review.reviewer_id
-        ],
-        batch_size=5000,
-    )
+    grant_reviewers([review for review in reviews if review.reviewer_id])
     if live:  # what the reviewers have proposed so far in the reports under review
         done = Q(pk__in=[])
         for review in reviews:

@@ -191,7 +191,7 @@ def reviews_assign(
     for review in locked:
         review.updated_at = now
     DomainReview.objects.bulk_update(locked, ["reviewer", "state", "updated_at"])
-    _grant(locked)
+    grant_reviewers(locked)
     audit_records(rows)
     _tell_reviewers(locked)
     return locked
@@ -214,8 +214,9 @@ def _tell_reviewers(reviews: list[DomainReview]) -> None:
         )
 
 
-def _grant(reviews: list[DomainReview]) -> None:
-    """The guardian grant follows the assignment: only the current reviewer holds it."""
+def grant_reviewers(reviews: list[DomainReview]) -> None:
+    """The guardian grant follows the assignment: only the current reviewer holds it (also
+    used by the national-scale generator, `appraisal/scale.py`)."""
     content_type = ContentType.objects.get_for_model(DomainReview)
     codename = permissions.REVIEW_PERMISSION.split(".", 1)[1]
     permission = Permission.objects.get(content_type=content_type, codename=codename)
