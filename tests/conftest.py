@@ -245,3 +245,18 @@ def _fresh_calendar():
     forget_overrides()
     yield
     forget_overrides()
+
+
+@pytest.fixture
+def page(page):
+    """Every browser test also checks the Content Security Policy: a page that breaks it (an
+    inline script or style, a foreign resource) fails the test that loaded it."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    assert not violations, violations

@@ -35,6 +35,12 @@ def url_pk(name: str, pk: int) -> str:
 
 
 @register.filter
+def minutes(value) -> int:
+    """A duration in whole minutes, rounded up (a lockout's remaining time)."""
+    return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter
 def bs(field: BoundField) -> str:
     """Render a form field's widget with the Bootstrap class its type needs."""
     css = WIDGET_CLASSES.get(field.widget_type, "form-control")
