@@ -13,7 +13,9 @@ and the peak memory (resident set) of each process of the cluster.
 """
 
 import argparse
+import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -44,6 +46,17 @@ def peak_rss_mb(pid: int) -> dict[int, float]:
     return out
 
 
+def start_cluster(env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so that a kill takes every worker
+    )
+
+
 def build(units: int):
     from appraisal.models import Campaign
     from appraisal.scale import build as scale_build
@@ -63,6 +76,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=10, help="sheets timed one by one")
     parser.add_argument("--timeout", type=int, default=900, help="seconds to wait at most")
+    parser.add_argument(
+        "--kill-after",
+        type=int,
+        default=0,
+        help="fault test: SIGKILL the cluster once this many PDFs are stored, start a new one, "
+        "and check that every PDF is stored exactly once",
+    )
     args = parser.parse_args()
 
     from documents.models import CampaignDocument
@@ -73,6 +93,8 @@ def main() -> None:
     media = scratch / "media"
     settings.MEDIA_ROOT = media
     env = dict(os.environ, MEDIA_ROOT=str(media), Q_WORKERS=str(args.workers))
+    if args.kill_after:  # the killed worker's task comes back after Q_RETRY seconds
+        env.update(Q_TIMEOUT="50", Q_RETRY="60")
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(scratch / "bench.sqlite3")
     old_name = connection.settings_dict["NAME"]
@@ -96,17 +118,19 @@ def main() -> None:
             enqueue_campaign_documents(campaign.pk, keys)
         connection.close()
         started = time.perf_counter()
-        cluster = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        cluster = start_cluster(env)
         peaks: dict[int, float] = {}
+        killed = False
         while CampaignDocument.objects.filter(campaign=campaign).count() < len(keys):
             if time.perf_counter() - started > args.timeout:
                 sys.exit(f"timed out after {args.timeout} s")
+            stored = CampaignDocument.objects.filter(campaign=campaign).count()
+            if args.kill_after and not killed and stored >= args.kill_after:
+                os.killpg(cluster.pid, signal.SIGKILL)  # workers die mid-render
+                cluster.wait()
+                killed = True
+                print(f"cluster killed with SIGKILL after {stored} PDFs; starting a new one")
+                cluster = start_cluster(env)
             for pid, peak in peak_rss_mb(cluster.pid).items():
                 peaks[pid] = max(peak, peaks.get(pid, 0))
             time.sleep(0.2)
@@ -114,6 +138,16 @@ def main() -> None:
         for pid, peak in peak_rss_mb(cluster.pid).items():
             peaks[pid] = max(peak, peaks.get(pid, 0))
         connection.close()
+        if args.kill_after:
+            documents = CampaignDocument.objects.filter(campaign=campaign)
+            stored_keys = sorted(documents.values_list("key", flat=True))
+            on_disk = list((media / "publication" / str(campaign.pk)).glob("*.pdf"))
+            print(
+                f"after the kill: {len(stored_keys)} documents for {len(keys)} keys, each key "
+                f"once: {stored_keys == sorted(keys)}; {len(on_disk) - len(stored_keys)} "
+                "orphan files of the killed renders on disk"
+            )
+            assert stored_keys == sorted(keys), "a PDF missing or stored twice"
         # time per PDF: a sample made again in this process, one at a time
         from documents.publication import ensure_document
 
@@ -126,8 +160,12 @@ def main() -> None:
         sizes = [doc.file.size for doc in CampaignDocument.objects.filter(campaign=campaign)]
     finally:
         if cluster is not None:
-            cluster.terminate()
-            cluster.wait(timeout=60)
+            cluster.terminate()  # the sentinel stops its workers
+            try:
+                cluster.wait(timeout=60)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(cluster.pid, signal.SIGKILL)  # whatever did not stop
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(

@@ -209,8 +209,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 Q_CLUSTER: dict = {
     "name": "parcouncil",
     "workers": int(os.environ.get("Q_WORKERS", "2")),
-    "timeout": 600,
-    "retry": 660,  # must exceed timeout, or a long task is started twice
+    "timeout": int(os.environ.get("Q_TIMEOUT", "600")),
+    # a task a dead worker held is delivered again after this; must exceed timeout, or a
+    # long task is started twice
+    "retry": int(os.environ.get("Q_RETRY", "660")),
     "max_attempts": 3,
     "catch_up": False,
     "queue_limit": 50,
