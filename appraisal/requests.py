@@ -18,8 +18,3 @@ def client_ip(request: HttpRequest) -> str | None:
     except ValueError:
         return None
 
-
-def client_ip_or_unknown(request: HttpRequest) -> str:
-    """The client's address as login throttling counts it (django-axes): the same address
-    as the audit's, or "unknown" when there is none worth trusting."""
-    return client_ip(request) or "unknown"
