@@ -16,5 +16,6 @@ def navigation(request: HttpRequest) -> dict:
             "role_program_id": min(secretariat_programs) if secretariat_programs else None,
             "is_admin": permissions.is_admin(user),
             "is_reviewer": any(g.role == Role.REVIEWER for g in permissions.grants(user)),
+            "two_factor": permissions.may_use_two_factor(user),
         }
     }

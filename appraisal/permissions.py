@@ -68,6 +68,14 @@ def is_admin(user: User | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
 
 
+# the roles that may protect their account with a second factor (TOTP): those who decide
+TWO_FACTOR_ROLES = frozenset({Role.SECRETARIAT, Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER})
+
+
+def may_use_two_factor(user: User) -> bool:
+    return is_admin(user) or any(g.role in TWO_FACTOR_ROLES for g in grants(user))
+
+
 def has_role(user: User, program: Program | int, roles: Iterable[str]) -> bool:
     program_id = program if isinstance(program, int) else program.pk
     wanted = set(roles)

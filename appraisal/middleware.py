@@ -1,0 +1,45 @@
+"""A person who turned the second factor on is asked for a code after the password: until
+then, every page sends them to the code page (django-otp's `is_verified`). Whether a person
+needs the code is read once, at sign-in, into the session: pages cost no extra query."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_FLAG = "parcouncil_second_factor"
+# what a signed-in person may reach before the code: the code page, signing out, language
+OPEN_PATHS = ("/accounts/two-factor/verify/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
+
+
+def needs_second_factor(user) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@receiver(user_logged_in)
+def _remember_second_factor(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_FLAG] = needs_second_factor(user)
+
+
+class SecondFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.session.get(SESSION_FLAG)
+            and not user.is_verified()
+            and not request.path.startswith(OPEN_PATHS)
+        ):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('two_factor_verify')}?{query}")
+        return self.get_response(request)
