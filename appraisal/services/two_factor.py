@@ -39,6 +39,10 @@ def _check(device: TOTPDevice, token: str) -> None:
         raise ValidationError(_("Mã xác thực không đúng hoặc đã hết hạn."))
 
 
+def _audit(user: AbstractBaseUser, kind: str, action: str, ip: str | None) -> None:
+    audit_record(kind=kind, actor=user, ip=ip, obj_type="user", obj_id=user.pk, action=action)
+
+
 @transaction.atomic
 def two_factor_enable(*, user: AbstractBaseUser, token: str, ip: str | None = None) -> TOTPDevice:
     """Confirm the pending device with a code it produced."""
@@ -47,14 +51,7 @@ def two_factor_enable(*, user: AbstractBaseUser, token: str, ip: str | None = No
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    audit_record(
-        kind=AuditKind.ROLE_GRANT,
-        actor=user,
-        ip=ip,
-        obj_type="user",
-        obj_id=user.pk,
-        action="two_factor_on",
-    )
+    _audit(user, AuditKind.ROLE_GRANT, "two_factor_on", ip)
     return device
 
 
@@ -66,14 +63,7 @@ def two_factor_disable(*, user: AbstractBaseUser, token: str, ip: str | None = N
         raise ValidationError(_("Tài khoản chưa bật xác thực hai lớp."))
     _check(device, token)
     TOTPDevice.objects.filter(user=user).delete()
-    audit_record(
-        kind=AuditKind.ROLE_REVOKE,
-        actor=user,
-        ip=ip,
-        obj_type="user",
-        obj_id=user.pk,
-        action="two_factor_off",
-    )
+    _audit(user, AuditKind.ROLE_REVOKE, "two_factor_off", ip)
 
 
 def two_factor_verify(*, user: AbstractBaseUser, token: str) -> TOTPDevice:
