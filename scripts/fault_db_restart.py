@@ -67,6 +67,7 @@ def main() -> None:
     from django.conf import settings
     from django.utils.crypto import get_random_string
 
+    from appraisal.framework_files.spec import fmt_decimal
     from appraisal.models import RoleAssignment, ScoreItem, Submission
     from workflow.audit import verify_chain
     from workflow.models import AuditEvent
@@ -80,11 +81,12 @@ def main() -> None:
             .select_related("user")
             .first()
         )
-        items = list(
-            submission.items.filter(scoring_mode="self", node__scoring_method="number").values_list(
-                "pk", flat=True
-            )[:20]
-        )
+        items = [
+            (pk, fmt_decimal(maximum))
+            for pk, maximum in submission.items.filter(
+                scoring_mode="self", node__scoring_method="number"
+            ).values_list("pk", "max_points")[:20]
+        ]
         if focal and items:
             plans.append((session_cookie(focal.user), submission.pk, items))
     if not plans:
@@ -119,9 +121,10 @@ def main() -> None:
         turn = 0
         while time.monotonic() < stop:
             turn += 1
-            item = items[(number + turn) % len(items)]
-            if turn % 3:
-                body = f"score=0&version=-1&explanation=Lan+{number}-{turn}".encode()
+            item, maximum = items[(number + turn) % len(items)]
+            if turn % 3:  # the score goes between 0 and the maximum: each save is audited
+                score = maximum if turn % 2 else "0"
+                body = f"score={score}&version=-1&explanation=Lan+{number}-{turn}".encode()
                 request = urllib.request.Request(
                     f"http://127.0.0.1:{PORT}/items/{item}/self-score/",
                     data=body,
@@ -151,7 +154,7 @@ def main() -> None:
                 problems.append("a request hung")
             with lock:
                 statuses[status] += 1
-                if request.data is not None:
+                if request.data is not None and status == 200:
                     touched.add(item)
             time.sleep(0.02)
 
@@ -178,12 +181,12 @@ def main() -> None:
     for item in ScoreItem.objects.filter(pk__in=touched):
         last = (
             AuditEvent.objects.filter(
-                object_type="score_item", object_id=item.pk, field__endswith=".explanation"
+                object_type="score_item", object_id=item.pk, field__endswith=".self_score"
             )
             .order_by("-seq")
             .first()
         )
-        if item.explanation and (last is None or last.new_value != item.explanation):
+        if last is None or last.new_value != fmt_decimal(item.self_score):
             half_written += 1
     breaks = list(verify_chain())
     after_restart = {k: v - before.get(k, 0) for k, v in statuses.items()}
