@@ -23,20 +23,21 @@ UNITS = {
     "T34-bac-ninh": ["bacninh.daumoi", "bacninh.lanhdao"],
     "01": ["hanoi.daumoi", "hanoi.lanhdao"],
     "T34-ho-chi-minh": ["hcm.daumoi", "hcm.lanhdao"],
-    "T34-da-nang": ["danang.daumoi"],
+    "T34-da-nang": ["danang.daumoi", "danang.lanhdao"],
     "BYT": ["byt.daumoi", "byt.lanhdao"],
-    "T34-hai-phong": ["haiphong.daumoi"],
+    "T34-hai-phong": ["haiphong.daumoi", "haiphong.lanhdao"],
     "BTP": ["btp.daumoi", "btp.lanhdao"],
 }
 # the people of one reviewing ministry: each other's review and query pages are not theirs
 MINISTRIES = {
-    "BTP": ["thamdinh.btp", "dieuphoi.btp"],
+    "BTP": ["thamdinh.btp", "thamdinh2.btp", "dieuphoi.btp"],
     "BTC": ["thamdinh.btc", "dieuphoi.btc"],
     "VPCP": ["thamdinh.vpcp", "dieuphoi.vpcp"],
-    "BNV": ["thamdinh.bnv"],
+    "BNV": ["thamdinh.bnv", "dieuphoi.bnv"],
+    "BKHCN": ["thamdinh.bkhcn", "dieuphoi.bkhcn"],
 }
 REVIEW_PAGES = ("/reviews/", "/queries/")
-WIDE = ["thuky", "quanly", "chutich", "hoidong.btp", "admin"]
+WIDE = ["thuky", "quanly", "chutich", "hoidong.btp", "hoidong.btc", "hoidong.vpcp", "admin"]
 REFUSED = {403, 404}
 
 
@@ -100,6 +101,18 @@ def _client(username: str | None) -> Client:
     if username:
         client.force_login(get_user_model().objects.get(username=username))
     return client
+
+
+def test_the_crawl_covers_every_demo_persona():
+    import yaml
+
+    from tests.conftest import DATA_DIR
+
+    demo_users = yaml.safe_load((DATA_DIR / "demo.yaml").read_text(encoding="utf-8"))["users"]
+    crawled = {
+        name for groups in (UNITS, MINISTRIES) for names in groups.values() for name in names
+    }
+    assert {person["username"] for person in demo_users} == crawled | set(WIDE)
 
 
 def test_every_persona_reaches_only_its_own(demo):
