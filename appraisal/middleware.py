@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 SESSION_FLAG = "parcouncil_second_factor"
 # what a signed-in person may reach before the code: the code page, signing out, language
@@ -42,4 +43,30 @@ class SecondFactorMiddleware:
         ):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('two_factor_verify')}?{query}")
+        return self.get_response(request)
+
+
+class RefuseNulCharacters:
+    """A request whose form or query fields carry a NUL character is refused whole (400),
+    with a message, before any view: no one types one, PostgreSQL cannot store one, and a
+    view that reads the field directly would otherwise fail with a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        fields = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            fields.append(request.POST)
+        for data in fields:
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return HttpResponse(
+                        _("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL). Không có gì được lưu."),
+                        status=400,
+                        content_type="text/plain; charset=utf-8",
+                    )
         return self.get_response(request)

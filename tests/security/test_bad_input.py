@@ -317,3 +317,36 @@ def test_an_explanation_that_looks_like_a_formula_is_exported_as_text(personas, 
     cells = [cell for row in book[book.sheetnames[-1]].iter_rows() for cell in row]
     assert not any(cell.data_type == "f" for cell in cells)
     assert any("HYPERLINK" in str(cell.value) for cell in cells)
+
+
+def test_a_nul_character_in_any_field_is_refused_before_any_view(client, personas, campaign):
+    """PostgreSQL cannot store one; a view reading the field directly would fail."""
+    from django.urls import reverse
+
+    client.force_login(personas["bacninh_focal"])
+    submission = campaign.submissions.get(unit__code="T34-bac-ninh")
+    item = submission.items.filter(scoring_mode="self").first()
+    response = client.post(
+        reverse("item_save", args=[item.pk]),
+        {"score": "0", "version": item.version, "explanation": "a\x00b"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    assert ScoreItem.objects.get(pk=item.pk).version == item.version
+    client.force_login(personas["secretariat"])
+    query = client.get(reverse("role_list", args=[campaign.program_id]), {"q": "\x00"})
+    assert query.status_code == 400
+    # a file's bytes are not fields: a PDF holding NUL bytes is taken
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import Document
+
+    client.force_login(personas["bacninh_focal"])
+    pdf = b"%PDF-1.4\n%\x00\x00binary\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    uploaded = client.post(
+        reverse("evidence_upload", args=[submission.pk]),
+        {"files": [SimpleUploadedFile("nhi-phan.pdf", pdf, "application/pdf")]},
+    )
+    assert uploaded.status_code == 302
+    assert Document.objects.filter(submission=submission).exists()
