@@ -190,7 +190,7 @@ def _query_entries(user, roles) -> list[Entry]:
     rows = list(
         Query.objects.filter(
             state=QueryState.ANSWERED,
-            review__in=DomainReview.objects.filter(reviewer_id=user.pk).values("pk"),
+            review__reviewer_id=user.pk,
         )
         .select_related(*related)
         .order_by("due_on", "pk")

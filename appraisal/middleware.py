@@ -16,16 +16,12 @@ SESSION_FLAG = "parcouncil_second_factor"
 OPEN_PATHS = ("/accounts/two-factor/verify/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
 
 
-def needs_second_factor(user) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
 @receiver(user_logged_in)
 def _remember_second_factor(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_FLAG] = needs_second_factor(user)
+        from appraisal.services.two_factor import has_second_factor
+
+        request.session[SESSION_FLAG] = has_second_factor(user)
 
 
 class SecondFactorMiddleware:

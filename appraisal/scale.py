@@ -190,21 +190,17 @@ def build(
 
 
 def _framework(yaml_name: str, code: str, level: str, program: Program) -> Framework:
+    """A sample framework under this program's own code and level."""
     from django.conf import settings
 
     from appraisal.framework_files import read_yaml
-    from appraisal.services.frameworks import framework_import, framework_lock
+    from appraisal.services.frameworks import framework_ensure_locked
 
-    existing = Framework.objects.filter(code=code).first()
-    if existing is not None:
-        return existing
     path = settings.PARCOUNCIL_DATA_DIR / "frameworks" / yaml_name
     spec, problems = read_yaml(path.read_bytes())
     assert not problems, problems
     spec.code, spec.program, spec.level = code, program.code, level
-    return framework_lock(
-        framework=framework_import(spec=spec, actor=None, program=program), actor=None
-    )
+    return framework_ensure_locked(spec=spec, program=program)
 
 
 def _national_plan():

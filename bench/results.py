@@ -31,7 +31,7 @@ def build(units: int):
     from appraisal.framework_files import read_yaml
     from appraisal.models import Organisation, ScoreItem, Submission, SurveyResult
     from appraisal.services.campaigns import campaign_add_units, campaign_create
-    from appraisal.services.frameworks import framework_import, framework_lock
+    from appraisal.services.frameworks import framework_ensure_locked
     from appraisal.services.programs import program_ensure
     from appraisal.services.units import units_load
 
@@ -47,9 +47,7 @@ def build(units: int):
     spec, problems = read_yaml((data_dir / "frameworks" / "province-876-sample.yaml").read_bytes())
     assert not problems, problems
     spec.code, spec.program = "bench-province", "bench"
-    framework = framework_lock(
-        framework=framework_import(spec=spec, actor=None, program=program), actor=None
-    )
+    framework = framework_ensure_locked(spec=spec, program=program)
     rows = "".join(
         f"B{n:05},Đơn vị {n},Unit {n},province,{REGIONS[n % 6]},yes,{'no' if n % 50 == 0 else 'yes'},2025-07-01,,\n"
         for n in range(units)

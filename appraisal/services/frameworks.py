@@ -107,3 +107,14 @@ def framework_lock(*, framework: Framework, actor: AbstractBaseUser | None) -> F
     framework.locked_at = timezone.now()
     framework.save(update_fields=["status", "locked_at"])
     return framework
+
+
+def framework_ensure_locked(*, spec, program) -> Framework:
+    """The locked framework of `spec.code`, imported and locked first if it is not there yet
+    (the demo, the national-scale data and the benchmarks load sample files this way)."""
+    framework = Framework.objects.filter(code=spec.code).first()
+    if framework is None:
+        framework = framework_import(spec=spec, actor=None, program=program)
+    if not framework.is_locked:
+        framework = framework_lock(framework=framework, actor=None)
+    return framework

@@ -19,7 +19,7 @@ from appraisal.services.campaigns import (
     campaign_create,
     campaign_set_deadline,
 )
-from appraisal.services.frameworks import framework_import, framework_lock
+from appraisal.services.frameworks import framework_ensure_locked
 from appraisal.services.programs import program_ensure
 from appraisal.services.roles import role_grant
 from appraisal.services.units import units_load
@@ -128,12 +128,7 @@ class Command(BaseCommand):
         spec, problems = read_yaml(path.read_bytes())
         if problems:
             raise CommandError("\n".join(f"{path.name}: {problem}" for problem in problems))
-        framework = Framework.objects.filter(code=spec.code).first()
-        if framework is None:
-            framework = framework_import(spec=spec, actor=None, program=program)
-        if not framework.is_locked:
-            framework = framework_lock(framework=framework, actor=None)
-        return framework
+        return framework_ensure_locked(spec=spec, program=program)
 
     def _campaign(self, spec: dict, program, frameworks: list[Framework]) -> Campaign:
         campaign = Campaign.objects.filter(program=program, year=spec["year"]).first()
