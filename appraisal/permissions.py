@@ -284,18 +284,30 @@ def can_assign_review(user: User | None, review: DomainReview) -> bool:
     ) and not conflict_of_interest(user, submission)
 
 
-def reviewer_refusal(assigner: User, reviewer: User, review: DomainReview) -> str | None:
-    """Why `reviewer` may not be put on `review` by `assigner` (None when they may)."""
+def is_reviewer_of(reviewer: User, review: DomainReview) -> bool:
+    """The reviewer belongs to the organisation that reviews this domain in this campaign."""
+    return has_role_for(
+        reviewer, _program_id(review.submission), {Role.REVIEWER}, review.organisation_id
+    )
+
+
+def reviewer_refusal(
+    assigner: User, reviewer: User, review: DomainReview, *, reason: str = ""
+) -> str | None:
+    """Why `reviewer` may not be put on `review` by `assigner` (None when they may). A review
+    goes to a reviewer of the organisation routed to review its domain; only the secretariat
+    may put another ministry's reviewer on it, and only with a reason (audited)."""
     submission = review.submission
     program_id = _program_id(submission)
     if not has_role(reviewer, program_id, {Role.REVIEWER}):
         return "not_reviewer"
     if conflict_of_interest(reviewer, submission):
         return "conflict"
-    if not is_secretariat(assigner, program_id) and not has_role_for(
-        reviewer, program_id, {Role.REVIEWER}, review.organisation_id
-    ):
-        return "other_ministry"
+    if not is_reviewer_of(reviewer, review):
+        if not is_secretariat(assigner, program_id):
+            return "other_ministry"
+        if not reason.strip():
+            return "other_ministry_reason"
     return None
 
 

@@ -179,6 +179,7 @@ class ReviewerLoad:
     user: object
     organisation_id: int
     load: int
+    organisation: object = None  # the reviewer's ministry, shown in every picker
 
 
 def assignable_reviewers(
@@ -195,7 +196,7 @@ def assignable_reviewers(
     elif organisation_ids:
         grants = grants.filter(organisation_id__in=organisation_ids)
     pairs = list(
-        grants.select_related("user").order_by(
+        grants.select_related("user", "organisation").order_by(
             "organisation__code", "user__last_name", "user__username"
         )
     )
@@ -218,7 +219,11 @@ def assignable_reviewers(
         if grant.user_id in seen or not grant.user.is_active:
             continue
         seen.add(grant.user_id)
-        out.append(ReviewerLoad(grant.user, grant.organisation_id, loads.get(grant.user_id, 0)))
+        out.append(
+            ReviewerLoad(
+                grant.user, grant.organisation_id, loads.get(grant.user_id, 0), grant.organisation
+            )
+        )
     return out
 
 

@@ -181,6 +181,7 @@ def review_queue_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 plan=[(review, chosen[0]) for review in reviews],
                 actor=request.user,
                 ip=client_ip(request),
+                reason=request.POST.get("reason", "")[:1000],
             )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _problem(exc) + " " + _("Chưa phân công lĩnh vực nào."))
@@ -351,7 +352,11 @@ def review_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             if not chosen:
                 raise ValidationError(_("Chọn chuyên viên nhận việc."))
             review_services.review_assign(
-                review=review, reviewer=chosen[0], actor=request.user, ip=client_ip(request)
+                review=review,
+                reviewer=chosen[0],
+                actor=request.user,
+                ip=client_ip(request),
+                reason=request.POST.get("reason", "")[:1000],
             )
         elif name in SIMPLE_ACTIONS:
             SIMPLE_ACTIONS[name](

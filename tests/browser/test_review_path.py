@@ -12,7 +12,7 @@ from appraisal.models import DomainReview, Query, Submission
 from tests.browser.test_self_assessment_path import login
 from tests.conftest import fill_self_scores, make_user
 from tests.documents.test_evidence_locker import pdf
-from workflow.services.reviews import review_complete, review_start, reviews_distribute
+from workflow.services.reviews import review_complete, review_start, reviews_assign
 from workflow.services.scores import score_propose
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,11 @@ def browser_context_args(browser_context_args):
 def complete_other_domains(submission, secretariat, reviewer) -> None:
     """Setup: every domain but Finance's reviewed already, through the real services."""
     others = list(DomainReview.objects.filter(submission=submission).exclude(domain__code="6"))
-    reviews_distribute(reviews=others, reviewers=[reviewer], actor=secretariat)
+    reviews_assign(
+        plan=[(review, reviewer) for review in others],
+        actor=secretariat,
+        reason="Một chuyên viên thẩm định các lĩnh vực còn lại (thử nghiệm)",
+    )
     for review in others:
         review = review_start(review=review, actor=reviewer)
         for item in submission.items.filter(domain_id=review.domain_id, applicable=True).exclude(

@@ -164,21 +164,115 @@ def assignment_queries(reviews, reviewers, actor) -> int:
     return len(captured.captured_queries)
 
 
-def test_bulk_assignment_of_60_reviews_keeps_a_constant_query_count(cast, many_reviews):
-    """Three reviews and sixty cost the same: one locking read, one bulk update, the guardian
-    grants in three statements, the audit rows under one lock of the chain's head, and one
-    message per reviewer."""
-    reviewers = [cast["finance_reviewer"], cast["home_reviewer"]]
+def test_bulk_assignment_of_60_reviews_keeps_a_constant_query_count(
+    cast, many_reviews, orgs, program
+):
+    """Five reviews and fifty-five cost the same: one locking read, one bulk update, the
+    guardian grants in three statements, the audit rows under one lock of the chain's head,
+    and one message per reviewer (both batches reach the five ministries' reviewers)."""
+    reviewers = [
+        cast["finance_reviewer"],
+        cast["home_reviewer"],
+        cast["justice_reviewer"],
+        make_user("thamdinh.vpcp", ("reviewer", orgs["VPCP"]), program=program),
+        make_user("thamdinh.bkhcn", ("reviewer", orgs["BKHCN"]), program=program),
+    ]
     counts = []
-    for batch in (many_reviews[:3], many_reviews[3:]):
+    first_each = {}
+    for review in many_reviews:
+        first_each.setdefault(review.organisation_id, review)
+    few_batch = list(first_each.values())
+    assert len(few_batch) == 5
+    rest = [r for r in many_reviews if r not in few_batch]
+    for batch in (few_batch, rest):
         for user in (*reviewers, cast["secretariat"]):  # as in a fresh request
             forget_grants(user)
             user.__dict__.pop("_notification_preference", None)
         counts.append(assignment_queries(batch, reviewers, cast["secretariat"]))
     few, many = counts
-    assert few == many < 25, counts
+    assert few == many < 35, counts
     assert DomainReview.objects.filter(reviewer__isnull=False).count() == 60
     assert AuditEvent.objects.filter(object_type="domain_review", action="reviewer").count() == 60
     from workflow.audit import verify_chain
 
     assert list(verify_chain()) == []
+
+
+# Sharing evenly respects the routing (issue 14, 1) ---------------------------------------
+
+
+@pytest.fixture
+def hanoi_reviews(cast, campaign, program, orgs):
+    """Hà Nội's domains 3, 6 and 7 (Government Office, Finance, Science and Technology)."""
+    hanoi = campaign.submissions.get(unit__code="01")
+    reviews_started([hanoi], cast["secretariat"])
+    people = {
+        "BTC": cast["finance_reviewer"],
+        "BKHCN": make_user("thamdinh.bkhcn", ("reviewer", orgs["BKHCN"]), program=program),
+        "VPCP": make_user("thamdinh.vpcp", ("reviewer", orgs["VPCP"]), program=program),
+    }
+    reviews = list(
+        DomainReview.objects.filter(submission=hanoi, domain__code__in=["3", "6", "7"])
+        .select_related("organisation", "domain", "submission__unit", "submission__campaign")
+        .order_by("domain__code")
+    )
+    return reviews, people
+
+
+def test_sharing_evenly_gives_each_domain_to_its_own_ministrys_reviewer(cast, hanoi_reviews):
+    reviews, people = hanoi_reviews
+    # chosen in an order that would, shared blindly, send 7 to Finance and 6 to S&T
+    chosen = [people["BTC"], people["BKHCN"], people["VPCP"]]
+    done = reviews_distribute(reviews=reviews, reviewers=chosen, actor=cast["secretariat"])
+    given = {r.domain.code: (r.organisation.code, r.reviewer.username) for r in done}
+    assert given == {
+        "3": ("VPCP", "thamdinh.vpcp"),
+        "6": ("BTC", "thamdinh.btc"),
+        "7": ("BKHCN", "thamdinh.bkhcn"),
+    }
+
+
+def test_sharing_never_crosses_ministries(cast, hanoi_reviews):
+    reviews, people = hanoi_reviews
+    with pytest.raises(ValidationError, match="Chia đều chỉ giao trong từng cơ quan"):
+        reviews_distribute(
+            reviews=reviews, reviewers=[people["BTC"], people["BKHCN"]], actor=cast["secretariat"]
+        )
+    assert not DomainReview.objects.filter(pk__in=[r.pk for r in reviews], reviewer__isnull=False)
+
+
+def test_crossing_ministries_one_by_one_needs_the_secretariats_reason(cast, hanoi_reviews):
+    reviews, people = hanoi_reviews
+    science = reviews[2]
+    assert science.organisation.code == "BKHCN"
+    with pytest.raises(PermissionDenied, match="cần nêu lý do"):
+        review_assign(review=science, reviewer=people["BTC"], actor=cast["secretariat"])
+    assert DomainReview.objects.get(pk=science.pk).reviewer is None
+    with pytest.raises(PermissionDenied, match="không có quyền"):  # never a coordinator
+        review_assign(
+            review=science,
+            reviewer=people["BTC"],
+            actor=cast["finance_coordinator"],
+            reason="Xin giao",
+        )
+    review_assign(
+        review=science,
+        reviewer=people["BTC"],
+        actor=cast["secretariat"],
+        reason="Bộ KH&CN thiếu người trong tháng 12",
+    )
+    row = AuditEvent.objects.get(object_type="domain_review", object_id=science.pk, action="reviewer")
+    assert "Bộ KH&CN thiếu người" in row.comment
+
+
+def test_every_reviewer_picker_shows_ministry_and_load(client, cast, hanoi_reviews):
+    from django.urls import reverse
+
+    reviews, people = hanoi_reviews
+    client.force_login(cast["secretariat"])
+    queue = client.get(reverse("review_queue", args=[reviews[0].submission.campaign_id]))
+    text = queue.content.decode()
+    assert "BKHCN" in text and "VPCP" in text and "việc đang làm" in text
+    detail = client.get(reverse("review_detail", args=[reviews[0].pk])).content.decode()
+    assert "thamdinh.vpcp" in detail.lower() or "Thamdinh Vpcp" in detail
+    assert "VPCP (0 việc đang làm)" in detail

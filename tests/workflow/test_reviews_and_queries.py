@@ -54,7 +54,12 @@ def test_reassignment_moves_the_grant_and_keeps_the_history(cast, finance_review
     review_assign(
         review=finance_review, reviewer=cast["finance_reviewer"], actor=cast["finance_coordinator"]
     )
-    review_assign(review=finance_review, reviewer=cast["home_reviewer"], actor=cast["secretariat"])
+    review_assign(
+        review=finance_review,
+        reviewer=cast["home_reviewer"],
+        actor=cast["secretariat"],
+        reason="Bộ Tài chính thiếu người",
+    )
     finance_review.refresh_from_db()
     assert not cast["finance_reviewer"].has_perm("appraisal.review_domainreview", finance_review)
     history = AuditEvent.objects.filter(
@@ -81,8 +86,12 @@ def test_conflict_of_interest_nobody_reviews_their_own_ministry(cast, justice):
             reviewer=cast["justice_reviewer"],
             actor=cast["justice_coordinator"],
         )
+    # Justice may not review its own domain: the secretariat gives it elsewhere, with a reason
     review = review_assign(
-        review=institutions, reviewer=cast["home_reviewer"], actor=cast["secretariat"]
+        review=institutions,
+        reviewer=cast["home_reviewer"],
+        actor=cast["secretariat"],
+        reason="Xung đột lợi ích của Bộ Tư pháp",
     )
     assert review.reviewer == cast["home_reviewer"]
 
@@ -204,11 +213,16 @@ def test_completion_with_an_open_query_needs_a_recorded_override_and_reopen_is_f
 
 
 def review_everything(submission, cast):
-    from workflow.services.reviews import reviews_distribute
+    from workflow.services.reviews import reviews_assign
 
     reviewer = cast["home_reviewer"]
     reviews = list(DomainReview.objects.filter(submission=submission))
-    reviews_distribute(reviews=reviews, reviewers=[reviewer], actor=cast["secretariat"])
+    # one reviewer for every domain: the secretariat crosses ministries, with its reason
+    reviews_assign(
+        plan=[(review, reviewer) for review in reviews],
+        actor=cast["secretariat"],
+        reason="Một chuyên viên thẩm định cả hồ sơ (thử nghiệm)",
+    )
     for review in reviews:
         review = review_start(review=review, actor=reviewer)
         for item in submission.items.filter(domain_id=review.domain_id, applicable=True).exclude(

@@ -44,6 +44,9 @@ REFUSALS = {
     "other_ministry": gettext_lazy(
         "%(name)s không thuộc cơ quan được giao thẩm định lĩnh vực này."
     ),
+    "other_ministry_reason": gettext_lazy(
+        "%(name)s không thuộc cơ quan được giao thẩm định lĩnh vực này: giao cho chuyên viên cơ quan khác cần nêu lý do."
+    ),
 }
 
 
@@ -112,7 +115,7 @@ def _review_row(
 
 
 def _check_assignment(
-    review: DomainReview, reviewer: AbstractBaseUser, actor: AbstractBaseUser
+    review: DomainReview, reviewer: AbstractBaseUser, actor: AbstractBaseUser, reason: str
 ) -> None:
     if not permissions.can_assign_review(actor, review):
         if permissions.conflict_of_interest(actor, review.submission):
@@ -120,7 +123,7 @@ def _check_assignment(
         raise TransitionRefused(
             _("Bạn không có quyền phân công thẩm định %(review)s.") % {"review": _label(review)}
         )
-    refusal = permissions.reviewer_refusal(actor, reviewer, review)
+    refusal = permissions.reviewer_refusal(actor, reviewer, review, reason=reason)
     if refusal:
         raise TransitionRefused(
             f"{REFUSALS[refusal] % {'name': _name(reviewer)}} ({_label(review)})"
@@ -138,13 +141,17 @@ def reviews_assign(
     plan: Sequence[tuple[DomainReview, AbstractBaseUser]],
     actor: AbstractBaseUser,
     ip: str | None = None,
+    reason: str = "",
 ) -> list[DomainReview]:
     """Put reviewers on domain reviews — one, or sixty at once — all or nothing.
 
-    The assignment is kept in our table (for lists) and granted as a guardian object
-    permission; every change leaves a transition row and an assignment row (old and new
-    reviewer), so reassignments keep their history. The number of queries does not grow
-    with the number of reviews."""
+    Each review goes to a reviewer of the organisation routed to review its domain; the
+    secretariat may cross ministries only with a `reason`, recorded on the assignment's
+    audit row. The assignment is kept in our table (for lists) and granted as a guardian
+    object permission; every change leaves a transition row and an assignment row (old and
+    new reviewer), so reassignments keep their history. The number of queries does not
+    grow with the number of reviews."""
+    reason = reason.strip()
     wanted = {review.pk: reviewer for review, reviewer in plan}
     if not wanted:
         raise ValidationError(_("Chưa chọn lĩnh vực nào để phân công."))
@@ -157,7 +164,8 @@ def reviews_assign(
     rows: list[AuditRow] = []
     for review in locked:
         reviewer = wanted[review.pk]
-        _check_assignment(review, reviewer, actor)
+        _check_assignment(review, reviewer, actor, reason)
+        crossing = not permissions.is_reviewer_of(reviewer, review)
         previous = review.reviewer
         review.reviewer = reviewer
         name = (
@@ -185,6 +193,9 @@ def reviews_assign(
                 field="reviewer",
                 old_value=previous.get_username() if previous else "",
                 new_value=reviewer.get_username(),
+                comment=_("Giao cho chuyên viên cơ quan khác: %(reason)s") % {"reason": reason}
+                if crossing
+                else "",
             )
         )
     now = timezone.now()
@@ -243,9 +254,11 @@ def review_assign(
     reviewer: AbstractBaseUser,
     actor: AbstractBaseUser,
     ip: str | None = None,
+    reason: str = "",
 ) -> DomainReview:
-    """Put a reviewer on one domain review (or replace one)."""
-    return reviews_assign(plan=[(review, reviewer)], actor=actor, ip=ip)[0]
+    """Put a reviewer on one domain review (or replace one); `reason` when the secretariat
+    puts another ministry's reviewer on it."""
+    return reviews_assign(plan=[(review, reviewer)], actor=actor, ip=ip, reason=reason)[0]
 
 
 def reviewer_loads(reviewer_ids: Iterable[int]) -> dict[int, int]:
@@ -261,19 +274,37 @@ def reviewer_loads(reviewer_ids: Iterable[int]) -> dict[int, int]:
 def distribution_plan(
     reviews: Sequence[DomainReview], reviewers: Sequence[AbstractBaseUser]
 ) -> list[tuple[DomainReview, AbstractBaseUser]]:
-    """Give each review to the chosen reviewer with the least open work so far (their
-    current load counted), so that loads come out as even as they can."""
+    """Share the reviews evenly within each reviewing organisation: a review goes to the
+    chosen reviewer *of the organisation routed to review its domain* with the least open
+    work so far (their current load counted). A review none of the chosen reviewers may take
+    is refused, naming it — nothing is assigned across ministries by sharing."""
     if not reviewers:
         raise ValidationError(_("Chọn ít nhất một chuyên viên để chia việc."))
     loads = reviewer_loads(r.pk for r in reviewers)
     load = {reviewer.pk: loads.get(reviewer.pk, 0) for reviewer in reviewers}
     order = {reviewer.pk: index for index, reviewer in enumerate(reviewers)}
+    # one read for what routing and the messages need, however the reviews were loaded
+    reviews = list(
+        DomainReview.objects.select_related(*RELATED).filter(pk__in=[r.pk for r in reviews])
+    )
     plan = []
+    uncovered: list[str] = []
     for review in sorted(reviews, key=lambda r: (r.submission_id, r.domain_id)):
-        candidates = [r for r in reviewers if r.pk != review.reviewer_id] or list(reviewers)
+        theirs = [r for r in reviewers if permissions.is_reviewer_of(r, review)]
+        if not theirs:
+            uncovered.append(f"{_label(review)} ({review.organisation.name})")
+            continue
+        candidates = [r for r in theirs if r.pk != review.reviewer_id] or theirs
         chosen = min(candidates, key=lambda r: (load[r.pk], order[r.pk]))
         load[chosen.pk] += 1
         plan.append((review, chosen))
+    if uncovered:
+        raise ValidationError(
+            _(
+                "Không có chuyên viên nào đã chọn thuộc cơ quan thẩm định của: %(reviews)s. Chia đều chỉ giao trong từng cơ quan."
+            )
+            % {"reviews": "; ".join(uncovered[:10])}
+        )
     return plan
 
 
