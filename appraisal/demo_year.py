@@ -145,7 +145,12 @@ def _to_reviewed(submission, secretariat, reviewers, password_hash) -> None:
     )
     pending = [r for r in reviews if r.state == DomainReviewState.PENDING]
     if pending:
-        reviews_assign(plan=[(r, _reviewer_for(r, reviewers)) for r in pending], actor=secretariat)
+        reviews_assign(
+            plan=[(r, _reviewer_for(r, reviewers)) for r in pending],
+            actor=secretariat,
+            # recorded only where a conflicted ministry's domain goes to another ministry
+            reason="Xung đột lợi ích: cơ quan thẩm định lĩnh vực là đơn vị được đánh giá",
+        )
     for review in (
         DomainReview.objects.filter(submission=submission)
         .exclude(state=DomainReviewState.COMPLETED)
