@@ -284,6 +284,16 @@ def can_assign_review(user: User | None, review: DomainReview) -> bool:
     ) and not conflict_of_interest(user, submission)
 
 
+def can_reopen_self_assessment(user: User, submission: Submission) -> bool:
+    """The secretariat reopens one unit's self-assessment (new deadline) while the report has
+    not gone to review and the campaign has not ended."""
+    return (
+        is_secretariat(user, _program_id(submission))
+        and submission.state in ("draft", "pending_approval", "submitted")
+        and submission.campaign.state in ("self_assessment", "review", "council")
+    )
+
+
 def is_reviewer_of(reviewer: User, review: DomainReview) -> bool:
     """The reviewer belongs to the organisation that reviews this domain in this campaign."""
     return has_role_for(

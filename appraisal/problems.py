@@ -22,3 +22,12 @@ def decode_utf8(data: bytes) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         message = _("Tệp không được mã hóa UTF-8 (byte thứ %(pos)s).") % {"pos": exc.start + 1}
         return None, [Problem("", message)]
+
+
+def problem_text(exc: Exception) -> str:
+    """The message of a refusal (ValidationError or PermissionDenied) as one line."""
+    from django.core.exceptions import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or str(_("Bạn không có quyền thực hiện thao tác này."))

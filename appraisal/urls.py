@@ -1,7 +1,15 @@
 from django.urls import path
 
 from appraisal import views
-from appraisal.views import calendar, council, dashboard, extensions, results, reviews
+from appraisal.views import (
+    calendar,
+    campaign_actions,
+    council,
+    dashboard,
+    extensions,
+    results,
+    reviews,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -70,8 +78,13 @@ urlpatterns = [
     path("campaigns/<int:pk>/results/", results.results_preview, name="results_preview"),
     path(
         "campaigns/<int:pk>/transition/<slug:name>/",
-        results.campaign_transition,
+        campaign_actions.campaign_transition,
         name="campaign_transition",
+    ),
+    path(
+        "submissions/<int:pk>/reopen/",
+        campaign_actions.submission_reopen,
+        name="submission_reopen",
     ),
     path("submissions/<int:pk>/scope/", results.submission_scope, name="submission_scope"),
     path("campaigns/<int:pk>/council/", council.council_page, name="council_page"),

@@ -51,6 +51,14 @@ EVENTS = {
         gettext_lazy("Kết quả đã công bố"),
         gettext_lazy("Kết quả Chỉ số CCHC đã được công bố: %(title)s."),
     ),
+    "campaign_moved_back": (
+        gettext_lazy("Đợt đánh giá quay lại giai đoạn trước"),
+        gettext_lazy("Cơ quan thường trực đưa đợt đánh giá về giai đoạn trước: %(title)s."),
+    ),
+    "unit_reopened": (
+        gettext_lazy("Mở lại tự đánh giá"),
+        gettext_lazy("Cơ quan thường trực mở lại tự đánh giá cho đơn vị: %(title)s."),
+    ),
     "deadline_reminder": (gettext_lazy("Sắp đến hạn"), gettext_lazy("Sắp đến hạn: %(title)s.")),
     "deadline_escalation": (gettext_lazy("Quá hạn"), gettext_lazy("Đã quá hạn: %(title)s.")),
 }

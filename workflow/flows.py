@@ -155,9 +155,42 @@ class CampaignFlow(BaseFlow):
     def open_self_assessment(self) -> None:
         """Units may start scoring."""
 
+    def has_comment(self) -> CONDITION:
+        return CONDITION(bool(self.comment.strip()), _("Cần nêu lý do."))
+
+    def nothing_before_council(self) -> CONDITION:
+        """The council stage goes back only while no report was put before the council."""
+        sent = self.obj.submissions.filter(
+            state__in=[S.IN_COUNCIL, S.APPRAISED, S.PUBLISHED]
+        ).count()
+        return CONDITION(
+            sent == 0,
+            _("Đã có %(n)s hồ sơ trình Hội đồng: không thể quay lại giai đoạn thẩm định.")
+            % {"n": sent},
+        )
+
     @state.transition(source=C.SELF_ASSESSMENT, target=C.REVIEW, permission=this.may_manage)
     def start_review(self) -> None:
         """Line ministries may start reviewing submitted reports."""
+
+    @state.transition(
+        source=C.REVIEW,
+        target=C.SELF_ASSESSMENT,
+        conditions=[this.has_comment],
+        permission=this.may_manage,
+    )
+    def reopen_self_assessment(self) -> None:
+        """Back one stage: units may send their reports again (reviews already started go
+        on, as reports submitted early do)."""
+
+    @state.transition(
+        source=C.COUNCIL,
+        target=C.REVIEW,
+        conditions=[this.has_comment, this.nothing_before_council],
+        permission=this.may_manage,
+    )
+    def reopen_review(self) -> None:
+        """Back one stage, while no report has been put before the council."""
 
     @state.transition(source=C.REVIEW, target=C.COUNCIL, permission=this.may_manage)
     def start_council(self) -> None:
@@ -245,10 +278,24 @@ class SubmissionFlow(BaseFlow):
         return permissions.is_council_chair_for(user, self.obj)
 
     # conditions
-    def in_self_assessment(self) -> CONDITION:
+    def may_still_submit(self) -> CONDITION:
+        """The deadline rule: a unit sends, approves and withdraws while the campaign's
+        self-assessment is open and, after the campaign moved on, until its own deadline (the
+        stage's, or its granted extension) — moving the campaign never shuts a unit out
+        whose deadline still runs."""
+        from appraisal.deadlines import stage_due
+
+        campaign = self.obj.campaign
+        if campaign.state == C.SELF_ASSESSMENT:
+            return CONDITION(True)
+        if campaign.state not in (C.REVIEW, C.COUNCIL):
+            return CONDITION(False, _("Đợt đánh giá không ở giai đoạn tự đánh giá."))
+        due = stage_due(self.obj, Stage.SELF_ASSESSMENT)
         return CONDITION(
-            self.obj.campaign.state == C.SELF_ASSESSMENT,
-            _("Đợt đánh giá không ở giai đoạn tự đánh giá."),
+            due is not None and timezone.localdate() <= due,
+            _(
+                "Đã hết hạn tự đánh giá của đơn vị và đợt đánh giá đã chuyển sang giai đoạn sau: đề nghị Cơ quan thường trực mở lại tự đánh giá cho đơn vị."
+            ),
         )
 
     def is_complete(self) -> CONDITION:
@@ -274,9 +321,10 @@ class SubmissionFlow(BaseFlow):
         return CONDITION(bool(self.comment.strip()), _("Cần nêu lý do."))
 
     def campaign_allows_review(self) -> CONDITION:
-        # Early reports may be reviewed while other units still self-assess.
+        # Early reports may be reviewed while other units still self-assess, and a report
+        # submitted late under an extension still goes to review in the council stage.
         return CONDITION(
-            self.obj.campaign.state in (C.SELF_ASSESSMENT, C.REVIEW),
+            self.obj.campaign.state in (C.SELF_ASSESSMENT, C.REVIEW, C.COUNCIL),
             _("Đợt đánh giá không còn ở giai đoạn thẩm định."),
         )
 
@@ -309,7 +357,7 @@ class SubmissionFlow(BaseFlow):
     @state.transition(
         source=S.DRAFT,
         target=S.PENDING_APPROVAL,
-        conditions=[this.in_self_assessment, this.is_complete],
+        conditions=[this.may_still_submit, this.is_complete],
         permission=this.may_edit,
     )
     def send_for_approval(self) -> None:
@@ -318,7 +366,7 @@ class SubmissionFlow(BaseFlow):
     @state.transition(
         source=S.PENDING_APPROVAL,
         target=S.SUBMITTED,
-        conditions=[this.in_self_assessment, this.is_complete],
+        conditions=[this.may_still_submit, this.is_complete],
         permission=this.may_approve,
     )
     def approve(self) -> None:
@@ -337,7 +385,7 @@ class SubmissionFlow(BaseFlow):
     @state.transition(
         source=S.SUBMITTED,
         target=S.DRAFT,
-        conditions=[this.in_self_assessment, this.before_deadline],
+        conditions=[this.may_still_submit, this.before_deadline],
         permission=this.may_approve,
     )
     def withdraw(self) -> None:

@@ -20,7 +20,7 @@ from appraisal.models import (
     StageDeadline,
     Submission,
 )
-from appraisal.models.choices import NodeKind, ScoringMethod
+from appraisal.models.choices import NodeKind, ScoringMethod, Stage
 from workflow.states import CampaignState
 
 
@@ -78,6 +78,22 @@ def campaign_set_deadline(
     _check_secretariat(actor, campaign.program_id)
     if starts_on > due_on:
         raise ValidationError(_("Ngày bắt đầu phải trước hạn chót."))
+    # the stages follow each other: none ends before an earlier one, nor after a later one
+    order = list(Stage.values)
+    for other in StageDeadline.objects.filter(campaign=campaign).exclude(stage=stage):
+        earlier = order.index(other.stage) < order.index(stage)
+        if (earlier and other.due_on > due_on) or (not earlier and other.due_on < due_on):
+            raise ValidationError(
+                _(
+                    "Hạn chót của giai đoạn “%(stage)s” (%(due)s) phải sau hạn của giai đoạn trước và trước hạn của giai đoạn sau (“%(other)s”: %(other_due)s)."
+                )
+                % {
+                    "stage": Stage(stage).label,
+                    "due": due_on.strftime("%d/%m/%Y"),
+                    "other": Stage(other.stage).label,
+                    "other_due": other.due_on.strftime("%d/%m/%Y"),
+                }
+            )
     deadline, _created = StageDeadline.objects.update_or_create(
         campaign=campaign, stage=stage, defaults={"starts_on": starts_on, "due_on": due_on}
     )

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import permissions
+from appraisal import consequences, permissions
 from appraisal.models import (
     CouncilMember,
     CouncilSession,
@@ -30,6 +30,7 @@ from appraisal.services.council import (
     council_session_create,
     council_session_minutes,
 )
+from appraisal.views.confirm import confirm_page, confirmed
 from appraisal.views.reviews import parse_score
 from workflow.services.scores import score_finalise, scores_finalise_from_proposals
 from workflow.services.submissions import submission_appraise, submission_send_back_to_review
@@ -272,6 +273,20 @@ def appraisal_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     _council_viewer(request, submission)
     ip = client_ip(request)
+    if name in ("accept_proposals", "appraise") and not confirmed(request):
+        return confirm_page(
+            request,
+            campaign=submission.campaign,
+            subject=submission.unit.name,
+            title=_("Lấy điểm đề xuất làm điểm chốt")
+            if name == "accept_proposals"
+            else _("Chủ tịch xác nhận kết quả"),
+            consequences=consequences.accept_proposals(submission)
+            if name == "accept_proposals"
+            else consequences.appraise(submission),
+            action_url=request.path,
+            cancel_url=_appraisal_url(submission),
+        )
     try:
         if name == "accept_proposals":
             count = scores_finalise_from_proposals(submission=submission, actor=request.user, ip=ip)

@@ -20,9 +20,11 @@ from appraisal.models import (
     Program,
     RoleAssignment,
 )
+from appraisal.models.choices import Stage
 from appraisal.services.frameworks import framework_import
 from appraisal.services.frameworks import framework_lock as framework_lock_service
-from appraisal.views.results import campaign_actions, publication_progress
+from appraisal.views.campaign_actions import campaign_actions
+from appraisal.views.results import publication_progress
 
 PAGE_SIZE = 100
 
@@ -65,7 +67,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submissions = submissions.select_related("unit").order_by("level", "unit__code")
     page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
     frameworks = CampaignFramework.objects.filter(campaign=campaign).select_related("framework")
-    deadlines = campaign.deadlines.all()
+    # in the order of the lifecycle, whatever their dates
+    order = list(Stage.values)
+    deadlines = sorted(campaign.deadlines.all(), key=lambda d: order.index(d.stage))
     return render(
         request,
         "appraisal/campaign_detail.html",

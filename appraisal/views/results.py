@@ -3,7 +3,7 @@ the year's index before publication."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -84,44 +84,6 @@ def results_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "appraisal/results_preview.html", {"campaign": campaign, "levels": levels}
     )
-
-
-CAMPAIGN_ACTIONS = ("open_self_assessment", "start_review", "start_council", "publish", "archive")
-
-
-def campaign_actions(user, campaign) -> list[dict]:
-    """The campaign's transitions this user may make now (conditions are checked on submit)."""
-    from workflow.flows import CampaignFlow
-    from workflow.labels import action_label
-
-    flow = CampaignFlow(campaign, actor=user)
-    out = []
-    for name in CAMPAIGN_ACTIONS:
-        bound = getattr(flow, name)
-        if bound.can_proceed(check_conditions=False) and bound.has_perm(user):
-            out.append({"name": name, "label": action_label("campaign", name)})
-    return out
-
-
-@require_POST
-@login_required
-def campaign_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    from workflow.labels import action_label
-    from workflow.services import campaigns as campaign_services
-
-    campaign = _campaign(request, pk)
-    if name not in CAMPAIGN_ACTIONS:
-        return HttpResponse(status=404)
-    service = getattr(campaign_services, f"campaign_{name}")
-    try:
-        service(campaign=campaign, actor=request.user, ip=client_ip(request))
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(
-            request, _("Đã thực hiện: %(action)s.") % {"action": action_label("campaign", name)}
-        )
-    return redirect("campaign_detail", pk=campaign.pk)
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import permissions, review_selectors
+from appraisal import consequences, permissions, review_selectors
 from appraisal.forms import (
     CloseQueryForm,
     FollowUpForm,
@@ -23,8 +23,10 @@ from appraisal.forms import (
 )
 from appraisal.models import DomainReview, Organisation, ScoreItem
 from appraisal.models.choices import Level
+from appraisal.problems import problem_text
 from appraisal.requests import client_ip
 from appraisal.services.campaigns import campaign_route_domain, campaign_set_query_days
+from appraisal.views.confirm import confirm_page, confirmed
 from appraisal.workdays import today
 from workflow.services import queries as query_services
 from workflow.services import reviews as review_services
@@ -34,10 +36,7 @@ from workflow.states import DomainReviewState, QueryState
 MAX_BULK = 500
 
 
-def _problem(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("Bạn không có quyền thực hiện thao tác này.")
+_problem = problem_text
 
 
 def _ids(request: HttpRequest, name: str) -> list[int]:
@@ -339,6 +338,17 @@ SIMPLE_ACTIONS = {
 def review_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     review = permissions.get_review_for_user(request, pk)
     comment = request.POST.get("comment", "")[:4000]
+    if name == "complete" and not confirmed(request):
+        return confirm_page(
+            request,
+            campaign=review.submission.campaign,
+            subject=f"{review.submission.unit.name} — {review.domain.code}. {review.domain.name}",
+            title=_("Hoàn thành thẩm định lĩnh vực"),
+            consequences=consequences.review_complete(review),
+            action_url=request.path,
+            cancel_url=reverse("review_detail", args=[review.pk]),
+            hidden=(("comment", comment),),
+        )
     try:
         if name == "complete":
             review_services.review_complete(

@@ -7,14 +7,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import permissions
+from appraisal import consequences, permissions
+from appraisal.deadlines import stage_due
 from appraisal.exports import spreadsheet_safe
 from appraisal.models import NotApplicableRequest, Program
+from appraisal.models.choices import Stage
 from appraisal.requests import client_ip
+from appraisal.views.confirm import confirm_page, confirmed
 from appraisal.workspace import workspace
 from documents.models import GeneratedReport
 from documents.reports import fingerprint
@@ -23,6 +27,7 @@ from workflow.flows import SubmissionFlow
 from workflow.labels import action_label, state_label
 from workflow.models import AuditEvent
 from workflow.services import submissions as submission_services
+from workflow.services.base import offer
 from workflow.states import QueryState
 
 # The transitions a person starts from the submission page, and whether they need a reason.
@@ -38,19 +43,24 @@ PAGE_TRANSITIONS = {
 }
 
 
+# transitions that show what they will do, in numbers, before they are made
+CONFIRM_FIRST = {"appraise": consequences.appraise}
+
+
 def available_actions(user, submission) -> list[dict]:
-    """Transitions from the current state that this user may make (conditions are checked
-    on submit, with their message)."""
-    flow = SubmissionFlow(submission, actor=user)
+    """The transitions from the current state that this user may make. One the service would
+    refuse now (an unmet condition) is shown disabled with the service's own message; one
+    the user may never make here is not shown."""
     actions = []
     for name, needs_reason in PAGE_TRANSITIONS.items():
-        bound = getattr(flow, name)
-        if bound.can_proceed(check_conditions=False) and bound.has_perm(user):
+        ok, why = offer(SubmissionFlow, submission, name, user, needs_reason=needs_reason)
+        if ok or why:
             actions.append(
                 {
                     "name": name,
                     "label": action_label("submission", name),
                     "needs_reason": needs_reason,
+                    "refused": why,
                 }
             )
     return actions
@@ -107,6 +117,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sheet_key": f"sheet:{submission.unit.code}",
             "can_scope": permissions.is_secretariat(request.user, submission.campaign.program_id)
             and submission.campaign.state not in ("published", "archived"),
+            "can_reopen_unit": permissions.can_reopen_self_assessment(request.user, submission),
+            "own_due": stage_due(submission, Stage.SELF_ASSESSMENT),
         },
     )
 
@@ -117,6 +129,16 @@ def submission_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
     submission = permissions.get_submission_for_user(request, pk)
     if name not in PAGE_TRANSITIONS:
         return HttpResponse(status=404)
+    if name in CONFIRM_FIRST and not confirmed(request):
+        return confirm_page(
+            request,
+            campaign=submission.campaign,
+            subject=submission.unit.name,
+            title=action_label("submission", name),
+            consequences=CONFIRM_FIRST[name](submission),
+            action_url=request.path,
+            cancel_url=reverse("submission_detail", args=[submission.pk]),
+        )
     service = getattr(submission_services, f"submission_{name}")
     try:
         service(

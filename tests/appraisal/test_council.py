@@ -111,7 +111,19 @@ def test_the_appraisal_page_takes_proposals_changes_with_reasons_and_the_chair_c
         **HX,
     )
     assert response.status_code == 200
-    client.post(reverse("appraisal_action", args=[bac_ninh.pk, "accept_proposals"]))
+    # the first click only asks, with what it will do in numbers; nothing changes
+    asked = client.post(reverse("appraisal_action", args=[bac_ninh.pk, "accept_proposals"]))
+    waiting = ScoreItem.objects.filter(
+        submission=bac_ninh, applicable=True, final_score__isnull=True, review_score__isnull=False
+    ).exclude(scoring_mode="survey")
+    assert (
+        dict(asked.context["consequences"].lines)["Tiêu chí được chốt bằng điểm đề xuất"]
+        == waiting.count()
+        > 0
+    )
+    client.post(
+        reverse("appraisal_action", args=[bac_ninh.pk, "accept_proposals"]), {"confirmed": "1"}
+    )
     item.refresh_from_db()
     assert item.final_score == item.max_points  # the change made first stays
     assert (
@@ -120,11 +132,11 @@ def test_the_appraisal_page_takes_proposals_changes_with_reasons_and_the_chair_c
         .exists()
     )
     # only the chair confirms
-    client.post(reverse("appraisal_action", args=[bac_ninh.pk, "appraise"]))
+    client.post(reverse("appraisal_action", args=[bac_ninh.pk, "appraise"]), {"confirmed": "1"})
     bac_ninh.refresh_from_db()
     assert bac_ninh.state == "in_council"
     client.force_login(chair)
-    client.post(reverse("appraisal_action", args=[bac_ninh.pk, "appraise"]))
+    client.post(reverse("appraisal_action", args=[bac_ninh.pk, "appraise"]), {"confirmed": "1"})
     bac_ninh.refresh_from_db()
     assert bac_ninh.state == "appraised"
     # a unit's people never reach the council's page

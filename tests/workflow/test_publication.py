@@ -91,13 +91,11 @@ def test_the_secretariat_publishes_from_the_campaign_page(client, personas, in_c
         == 403
     )
     client.force_login(personas["secretariat"])
-    assert (
-        reverse("campaign_transition", args=[in_council.pk, "publish"])
-        in client.get(url).content.decode()
-    )
-    response = client.post(
-        reverse("campaign_transition", args=[in_council.pk, "publish"]), follow=True
-    )
+    publish = reverse("campaign_transition", args=[in_council.pk, "publish"])
+    # refused now: no button to click, the service's reason instead
+    page = client.get(url).content.decode()
+    assert publish not in page and "chưa có điểm điều tra" in page
+    response = client.post(publish, {"typed": str(in_council.year)})
     assert "chưa có điểm điều tra" in response.content.decode()  # refused with its reason
     justice = in_council.submissions.get(unit__code="BTP")
     client.post(reverse("submission_scope", args=[justice.pk]), {"reason": "Nộp muộn"})
@@ -107,6 +105,15 @@ def test_the_secretariat_publishes_from_the_campaign_page(client, personas, in_c
         SurveyResult.objects.create(
             campaign=in_council, unit=in_council.submissions.get(unit__code=code).unit, points=D(20)
         )
-    client.post(reverse("campaign_transition", args=[in_council.pk, "publish"]))
+    assert publish in client.get(url).content.decode()
+    # the confirmation page says what publication does, in numbers, and wants the year typed
+    confirm = client.get(publish)
+    lines = dict(confirm.context["consequences"].lines)
+    assert lines["Hồ sơ được công bố kết quả"] == 2
+    assert lines["Hồ sơ không tính vào kết quả (có lý do)"] == 1
+    assert client.post(publish, {"typed": "2020"}).status_code == 400
+    in_council.refresh_from_db()
+    assert in_council.state == "council"
+    client.post(publish, {"typed": str(in_council.year)})
     in_council.refresh_from_db()
     assert in_council.state == "published"

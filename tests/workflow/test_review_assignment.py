@@ -261,7 +261,9 @@ def test_crossing_ministries_one_by_one_needs_the_secretariats_reason(cast, hano
         actor=cast["secretariat"],
         reason="Bộ KH&CN thiếu người trong tháng 12",
     )
-    row = AuditEvent.objects.get(object_type="domain_review", object_id=science.pk, action="reviewer")
+    row = AuditEvent.objects.get(
+        object_type="domain_review", object_id=science.pk, action="reviewer"
+    )
     assert "Bộ KH&CN thiếu người" in row.comment
 
 

@@ -128,7 +128,12 @@ def _review_everything(submission, cast):
     """Each domain reviewed by a reviewer of another organisation than the unit."""
     for review in DomainReview.objects.filter(submission=submission):
         reviewer = cast["home_reviewer"]
-        review = review_assign(review=review, reviewer=reviewer, actor=cast["secretariat"])
+        review = review_assign(
+            review=review,
+            reviewer=reviewer,
+            actor=cast["secretariat"],
+            reason="Một chuyên viên thẩm định cả hồ sơ (thử nghiệm)",
+        )
         review_start(review=review, actor=reviewer)
         for item in submission.items.filter(domain_id=review.domain_id).exclude(
             scoring_mode="survey"

@@ -25,6 +25,56 @@ def lock(model: type[models.Model], pk: int, *related: str) -> models.Model:
     return queryset.get(pk=pk)
 
 
+def refusal(flow: BaseFlow, name: str) -> ValidationError | PermissionDenied | None:
+    """What refuses transition `name` of `flow` for its actor now: the wrong state, no
+    permission, or an unmet condition (with its message); None when it would go through.
+    `run` raises it; pages ask it before offering a button."""
+    flow_class = type(flow)
+    bound = getattr(flow, name)
+    label = _transition_label(flow_class, name)
+    if not bound.can_proceed(check_conditions=False):
+        return TransitionInvalid(
+            _("Không thể “%(action)s” khi đang ở trạng thái “%(state)s”.")
+            % {"action": label, "state": _state_label(flow.obj)}
+        )
+    if not bound.has_perm(flow.actor):
+        return TransitionRefused(
+            _("Bạn không có quyền “%(action)s” ở bước này.") % {"action": label}
+        )
+    transition = flow_class.__dict__[name].get_transition(flow.get_state())
+    unmet = transition.get_unmet_condition(flow)
+    if unmet is not None:
+        _condition, result = unmet
+        return TransitionInvalid(getattr(result, "message", "") or _("Chưa đủ điều kiện."))
+    return None
+
+
+# what a page puts in the reason box before asking: the person types the real one
+REASON_GIVEN = "…"
+
+
+def offer(
+    flow_class: type[BaseFlow],
+    obj: models.Model,
+    name: str,
+    user: AbstractBaseUser | None,
+    *,
+    needs_reason: bool = False,
+) -> tuple[bool, str]:
+    """Whether a page may offer transition `name` to `user` (the reason it will ask for
+    taken as given), and the message when it may not. A transition refused for its state or
+    permission is not shown at all (empty message)."""
+    flow = flow_class(obj, actor=user, comment=REASON_GIVEN if needs_reason else "")
+    problem = refusal(flow, name)
+    if problem is None:
+        return True, ""
+    if isinstance(problem, PermissionDenied) or not getattr(flow, name).can_proceed(
+        check_conditions=False
+    ):
+        return False, ""
+    return False, " ".join(problem.messages)
+
+
 def run(
     flow_class: type[BaseFlow],
     obj: models.Model,
@@ -38,24 +88,11 @@ def run(
     """Run transition `name` on a locked `obj`. Refusals raise and change nothing. A deferred
     run changes `obj` in memory only: the caller saves it and `flow.audit_row`."""
     flow = flow_class(obj, actor=actor, comment=comment, ip=ip, deferred=deferred)
-    bound = getattr(flow, name)
-    label = _transition_label(flow_class, name)
-    if not bound.can_proceed(check_conditions=False):
-        raise TransitionInvalid(
-            _("Không thể “%(action)s” khi đang ở trạng thái “%(state)s”.")
-            % {"action": label, "state": _state_label(obj)}
-        )
-    if not bound.has_perm(actor):
-        raise TransitionRefused(
-            _("Bạn không có quyền “%(action)s” ở bước này.") % {"action": label}
-        )
-    transition = flow_class.__dict__[name].get_transition(flow.get_state())
-    unmet = transition.get_unmet_condition(flow)
-    if unmet is not None:
-        _condition, result = unmet
-        raise TransitionInvalid(getattr(result, "message", "") or _("Chưa đủ điều kiện."))
+    problem = refusal(flow, name)
+    if problem is not None:
+        raise problem
     try:
-        bound()
+        getattr(flow, name)()
     except TransitionNotAllowed as exc:  # a race the checks above did not see
         raise TransitionInvalid(str(exc)) from exc
     return flow

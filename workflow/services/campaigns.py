@@ -17,6 +17,61 @@ campaign_start_council = _campaign("start_council")
 campaign_archive = _campaign("archive")
 
 
+def _move_back(
+    campaign: Campaign, name: str, *, actor, comment: str, ip: str | None, roles: tuple
+) -> Campaign:
+    """Back one stage, with the reason: audited by the flow, and everyone whose work the
+    stage concerns is told (their e-mails leave on commit)."""
+    from notifications.services import notify_many, people
+
+    locked = lock(Campaign, campaign.pk, "program")
+    run(CampaignFlow, locked, name, actor=actor, comment=comment, ip=ip)
+    notify_many(
+        people(locked.program_id, roles),
+        kind="campaign_moved_back",
+        title=f"{locked.name} — {comment.strip()}",
+        url_name="campaign_detail",
+        url_args=(locked.pk,),
+    )
+    return locked
+
+
+@transaction.atomic
+def campaign_reopen_self_assessment(
+    *, campaign: Campaign, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+) -> Campaign:
+    """The secretariat takes the campaign back from review to self-assessment, with a
+    reason: units may send their reports again; reviews already started go on."""
+    from appraisal.models.choices import Role
+
+    return _move_back(
+        campaign,
+        "reopen_self_assessment",
+        actor=actor,
+        comment=comment,
+        ip=ip,
+        roles=(Role.FOCAL_POINT, Role.LEADER, Role.COORDINATOR),
+    )
+
+
+@transaction.atomic
+def campaign_reopen_review(
+    *, campaign: Campaign, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None
+) -> Campaign:
+    """The secretariat takes the campaign back from the council to review, with a reason,
+    while no report has been put before the council."""
+    from appraisal.models.choices import Role
+
+    return _move_back(
+        campaign,
+        "reopen_review",
+        actor=actor,
+        comment=comment,
+        ip=ip,
+        roles=(Role.COORDINATOR, Role.REVIEWER, Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER),
+    )
+
+
 @transaction.atomic
 def campaign_publish(
     *, campaign: Campaign, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None

@@ -131,3 +131,72 @@ def _reopen_domains(
     for review in reviews.select_related(*REVIEW_RELATED).select_for_update(of=("self",)):
         run(DomainReviewFlow, review, "reopen", actor=actor, comment=comment, ip=ip)
     return locked
+
+
+@transaction.atomic
+def submission_reopen_self_assessment(
+    *,
+    submission: Submission,
+    due_on,
+    actor: AbstractBaseUser,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The secretariat reopens one unit's self-assessment with a new deadline of its own,
+    whatever stage the campaign is in: a submitted report (not yet under review) goes back to
+    draft, and the unit may send it again until `due_on`. Audited with the reason; the unit
+    is told."""
+    from appraisal import permissions
+    from appraisal.models import SubmissionDeadline
+    from appraisal.models.choices import Role, Stage
+    from appraisal.workdays import today
+    from notifications.services import notify_many, people
+    from workflow.audit import audit_record
+    from workflow.models import AuditKind
+    from workflow.services.base import TransitionInvalid, TransitionRefused
+    from workflow.states import SubmissionState
+
+    locked = lock(Submission, submission.pk, *RELATED)
+    program_id = locked.campaign.program_id
+    if not permissions.is_secretariat(actor, program_id):
+        raise TransitionRefused(_("Chỉ Cơ quan thường trực mở lại tự đánh giá cho đơn vị."))
+    if not permissions.can_reopen_self_assessment(actor, locked):
+        raise TransitionInvalid(
+            _(
+                "Hồ sơ đã chuyển sang thẩm định hoặc đợt đánh giá đã kết thúc: không mở lại tự đánh giá được."
+            )
+        )
+    if not comment.strip():
+        raise TransitionInvalid(_("Cần nêu lý do."))
+    if due_on is None or due_on < today():
+        raise TransitionInvalid(_("Hạn mới phải từ hôm nay trở đi."))
+    if locked.state == SubmissionState.SUBMITTED:
+        run(SubmissionFlow, locked, "return_incomplete", actor=actor, comment=comment, ip=ip)
+    own = SubmissionDeadline.objects.filter(submission=locked, stage=Stage.SELF_ASSESSMENT).first()
+    old = own.due_on.isoformat() if own else ""
+    SubmissionDeadline.objects.update_or_create(
+        submission=locked, stage=Stage.SELF_ASSESSMENT, defaults={"due_on": due_on}
+    )
+    audit_record(
+        kind=AuditKind.TRANSITION,
+        actor=actor,
+        ip=ip,
+        program_id=program_id,
+        submission_id=locked.pk,
+        obj_type="submission",
+        obj_id=locked.pk,
+        action="reopen_self_assessment",
+        field="due_on",
+        old_value=old,
+        new_value=due_on.isoformat(),
+        comment=comment.strip(),
+        stage=locked.campaign.state,
+    )
+    notify_many(
+        people(program_id, (Role.FOCAL_POINT, Role.LEADER), locked.unit_id),
+        kind="unit_reopened",
+        title=f"{locked.unit.name_vi} — {locked.campaign.year}: {comment.strip()}",
+        url_name="submission_detail",
+        url_args=(locked.pk,),
+    )
+    return locked
