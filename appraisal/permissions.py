@@ -430,11 +430,20 @@ def can_see_submission(user: User, submission: Submission) -> bool:
     return submission.reviews.filter(_review_scope(user, program_id)).exists()
 
 
+# Who reads reviewers' internal notes (README: reviewers, the secretariat and the council).
+# An allow-list: a role not named here — the manager, a coordinator, the unit — never does.
+INTERNAL_NOTE_ROLES = frozenset({Role.SECRETARIAT, Role.COUNCIL_MEMBER, Role.COUNCIL_CHAIR})
+
+
 def sees_internal_notes(user: User, submission: Submission) -> bool:
-    """Reviewers' internal notes: never the unit's people."""
-    return can_see_submission(user, submission) and not has_role_for(
-        user, _program_id(submission), UNIT_ROLES, submission.unit_id
-    )
+    """Reviewers' internal notes: the secretariat, the council, and the reviewers of a
+    ministry reviewing this report; never the unit's own people, whatever else they hold."""
+    program_id = _program_id(submission)
+    if has_role_for(user, program_id, UNIT_ROLES, submission.unit_id):
+        return False
+    if is_admin(user) or has_role(user, program_id, INTERNAL_NOTE_ROLES):
+        return True
+    return has_role(user, program_id, {Role.REVIEWER}) and can_see_submission(user, submission)
 
 
 def get_submission_for_user(request: HttpRequest, pk: int) -> Submission:

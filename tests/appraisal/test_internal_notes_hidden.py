@@ -104,3 +104,34 @@ def test_the_reviewer_and_secretariat_do_see_them(client, cast, reviewed_with_no
         client.force_login(cast[persona])
         body = client.get(f"/reviews/{reviewed_with_notes.pk}/").content.decode()
         assert NOTE in body and REASON in body
+
+
+# Issue 14, 14: an allow-list — every role README names reads the notes, no other does.
+NOTE_READERS = {
+    "finance_reviewer": True,  # the reviewer of the domain
+    "secretariat": True,
+    "chair": True,
+    "finance_member": True,  # a council member (not of the unit)
+    "admin": True,
+    "manager": False,  # reads progress and aggregates, never the notes
+    "finance_coordinator": False,  # assigns reviewers; not named in README
+    "bacninh_focal": False,
+    "bacninh_leader": False,
+    "outsider": False,
+}
+
+
+@pytest.mark.parametrize("persona", sorted(NOTE_READERS))
+def test_who_reads_internal_notes_on_the_review_page_and_the_timeline(
+    client, cast, reviewed_with_notes, persona
+):
+    from appraisal.permissions import sees_internal_notes
+
+    submission = reviewed_with_notes.submission
+    user = cast[persona]
+    assert sees_internal_notes(user, submission) is NOTE_READERS[persona]
+    client.force_login(user)
+    review = client.get(f"/reviews/{reviewed_with_notes.pk}/")
+    timeline = client.get(f"/submissions/{submission.pk}/timeline/")
+    shown = NOTE in review.content.decode() or NOTE in timeline.content.decode()
+    assert shown is NOTE_READERS[persona]
