@@ -300,7 +300,11 @@ def review_page(review: DomainReview, *, with_notes: bool) -> ReviewPage:
             continue
         page.applicable += 1
         page.proposed += item.review_score is not None
-        page.differs += item.review_score is not None and item.review_score != item.self_score
+        page.differs += (
+            item.review_score is not None
+            and item.self_score is not None
+            and item.review_score != item.self_score
+        )
         page.self_total += item.self_score or 0
         page.review_total += item.review_score or 0
     return page

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from appraisal.services.council import (
 )
 from appraisal.views.confirm import confirm_page, confirmed
 from appraisal.views.reviews import parse_score
+from workflow.services.base import ReasonNeeded
 from workflow.services.scores import score_finalise, scores_finalise_from_proposals
 from workflow.services.submissions import submission_appraise, submission_send_back_to_review
 from workflow.states import QueryState, SubmissionState
@@ -224,7 +226,7 @@ def item_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
     _council_viewer(request, submission)
-    status, error = 200, ""
+    status, error, awaiting = 200, "", ""
     try:
         score_finalise(
             item=item,
@@ -233,13 +235,15 @@ def item_finalise(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", "")[:4000],
             ip=client_ip(request),
         )
+    except ReasonNeeded as exc:  # the pair is not complete yet: kept, not refused
+        awaiting = _("Chưa lưu: %(why)s") % {"why": _problem(exc)}
     except ValidationError as exc:
         status, error = 422, _problem(exc)
     except PermissionDenied as exc:
         status, error = 403, _problem(exc)
     if not request.headers.get("HX-Request"):
-        if error:
-            messages.error(request, error)
+        if error or awaiting:
+            messages.error(request, error or awaiting)
         return redirect(f"{_appraisal_url(submission)}#final-{item.pk}")
     item = (
         ScoreItem.objects.select_related("node")
@@ -247,18 +251,23 @@ def item_finalise(request: HttpRequest, pk: int) -> HttpResponse:
         .get(pk=item.pk)
     )
     context = _appraisal_context(request, submission)
-    return render(
-        request,
+    html = render_to_string(
         "appraisal/_appraisal_item.html",
         {
             **context,
             "item": item,
             "error": error,
-            "entered": request.POST if error else None,
-            "saved": not error,
+            "awaiting": awaiting,
+            "entered": request.POST if error or awaiting else None,
+            "saved": not (error or awaiting),
         },
-        status=status,
+        request=request,
     )
+    # the count of items still without a final score stays live (out of band)
+    html += render_to_string(
+        "appraisal/_appraisal_summary.html", {**context, "oob": True}, request=request
+    )
+    return HttpResponse(html, status=status)
 
 
 def _appraisal_url(submission: Submission) -> str:

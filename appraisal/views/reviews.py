@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from appraisal.views.confirm import confirm_page, confirmed
 from appraisal.workdays import today
 from workflow.services import queries as query_services
 from workflow.services import reviews as review_services
+from workflow.services.base import ReasonNeeded
 from workflow.services.scores import item_note_set, score_propose
 from workflow.states import DomainReviewState, QueryState
 
@@ -436,31 +438,35 @@ def parse_score(raw: str) -> Decimal | None:
 
 def _item_save(request: HttpRequest, pk: int, save) -> HttpResponse:
     item, review = _item_for_review(request, pk)
-    status, error = 200, ""
+    status, error, awaiting = 200, "", ""
     try:
         save(item)
+    except ReasonNeeded as exc:  # the pair is not complete yet: kept, not refused
+        awaiting = _("Chưa lưu: %(why)s") % {"why": _problem(exc)}
     except ValidationError as exc:
         status, error = 422, _problem(exc)
     except PermissionDenied as exc:
         status, error = 403, _problem(exc)
-    return _item_response(
-        request, review, item.pk, status, error, entered=request.POST if error else None
-    )
-
-
-def _item_response(request, review, item_pk, status, error, entered) -> HttpResponse:
     if not request.headers.get("HX-Request"):
-        if error:
-            messages.error(request, error)
-        return redirect(reverse("review_detail", args=[review.pk]) + f"#item-{item_pk}")
+        if error or awaiting:
+            messages.error(request, error or awaiting)
+        return redirect(reverse("review_detail", args=[review.pk]) + f"#item-{item.pk}")
     context = _review_context(request, review)
-    item = next(i for i in context["page"].items if i.pk == item_pk)
-    return render(
-        request,
-        "appraisal/_review_item.html",
-        {**context, "item": item, "error": error, "entered": entered, "saved": not error},
-        status=status,
+    shown = next(i for i in context["page"].items if i.pk == item.pk)
+    changed = {
+        **context,
+        "item": shown,
+        "error": error,
+        "awaiting": awaiting,
+        "entered": request.POST if error or awaiting else None,
+        "saved": not (error or awaiting),
+    }
+    # the item, and the page's counts swapped out of band: every count on the page stays live
+    html = render_to_string("appraisal/_review_item.html", changed, request=request)
+    html += render_to_string(
+        "appraisal/_review_summary.html", {**context, "oob": True}, request=request
     )
+    return HttpResponse(html, status=status)
 
 
 # Queries -------------------------------------------------------------------------------

@@ -19,6 +19,11 @@ class TransitionInvalid(ValidationError):
     """The transition cannot happen now: wrong state or an unmet condition."""
 
 
+class ReasonNeeded(ValidationError):
+    """A score that departs from the one before it waits for its reason: the pair of fields
+    is not complete yet (pages say so calmly, not as a refusal)."""
+
+
 def lock(model: type[models.Model], pk: int, *related: str) -> models.Model:
     """Re-read the row FOR UPDATE (only its own row: `of=self`), with what predicates need."""
     queryset = model.objects.select_related(*related).select_for_update(of=("self",))

@@ -15,7 +15,7 @@ from appraisal.models.choices import ScoringMethod, ScoringMode
 from appraisal.scoring import parse_entry
 from workflow.audit import audit_record
 from workflow.models import AuditKind
-from workflow.services.base import TransitionInvalid, TransitionRefused
+from workflow.services.base import ReasonNeeded, TransitionInvalid, TransitionRefused
 from workflow.states import DomainReviewState, SubmissionState
 
 RELATED = ("submission", "submission__campaign", "node")
@@ -252,7 +252,7 @@ def score_finalise(
         "final_score",
         value,
         reason,
-        compared_to=item.review_score,
+        compared_to=item.review_score if item.review_score is not None else item.self_score,
         actor=actor,
         stage="council",
         ip=ip,
@@ -281,8 +281,10 @@ def _set_judged_score(
     reason = reason.strip()
     if len(reason) > 4000:
         raise ValidationError(_("Lý do dài quá 4000 ký tự."))
-    if value != compared_to and not reason:
-        raise ValidationError(missing_reason)
+    # only a real difference needs a reason: nothing to differ from (a centrally scored item
+    # has no self score) needs none
+    if compared_to is not None and value != compared_to and not reason:
+        raise ReasonNeeded(missing_reason)
     reason_field = REASON_FIELDS[field]
     if value != getattr(item, field) or reason != getattr(item, reason_field):
         _audit(
