@@ -2,12 +2,14 @@
 
 import io
 import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 
 from appraisal.exceptions import ProblemsError
@@ -84,6 +86,12 @@ def export_submission(submission: Submission) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if COLUMNS[cell.column - 1] in EDITABLE:
                 cell.fill = editable_fill
+                cell.protection = Protection(locked=False)
+    # only the yellow cells take typing: the rest is protected (no password: it guards against
+    # slips, and the import reads only the yellow columns)
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.autoFilter = False
     for letter, width in zip("ABCDEFGHIJK", (8, 50, 8, 8, 9, 40, 40, 8, 10, 10, 50), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "C2"
@@ -190,20 +198,25 @@ def read_import(submission: Submission, data: bytes) -> list[tuple[ScoreItem, di
             entry = {key: row.get(key, "") for key in ("score", "numerator", "denominator")}
             explanation = row.get("explanation", "")
             if item.scoring_mode != ScoringMode.SELF:
-                if any(entry.values()):
+                if any(entry.values()) and not _unchanged_score(item, entry):
                     problems.append(
                         Problem(
                             where, _("Tiêu chí %(code)s không do đơn vị tự chấm.") % {"code": code}
                         )
                     )
                 continue
+            refusal = _cell_refusal(item, entry)
+            if refusal:
+                problems.append(Problem(where, f"{code}: {refusal}"))
+                continue
             try:
-                parse_entry(
-                    method=item.node.scoring_method,
-                    params=item.node.method_params,
-                    maximum=item.max_points,
-                    data=entry,
-                )
+                if _as_entry(item, entry) is not None:
+                    parse_entry(
+                        method=item.node.scoring_method,
+                        params=item.node.method_params,
+                        maximum=item.max_points,
+                        data=entry,
+                    )
             except ValidationError as exc:
                 problems.append(Problem(where, f"{code}: {' '.join(exc.messages)}"))
                 continue
@@ -215,16 +228,141 @@ def read_import(submission: Submission, data: bytes) -> list[tuple[ScoreItem, di
     return entries
 
 
+def _same_number(typed: str, value) -> bool:
+    if value is None:
+        return typed == ""
+    try:
+        return Decimal(typed.replace(",", ".")) == value
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def _unchanged_score(item: ScoreItem, entry: dict) -> bool:
+    """The score cell holds what the template was exported with."""
+    return _same_number(entry.get("score", ""), item.self_score)
+
+
+def _cell_refusal(item: ScoreItem, entry: dict) -> str:
+    """Every cell a user can type in is used or refused: a ratio item is scored from its two
+    counts (its score cell shows the result and may only stay as it is or agree with them);
+    another item has no counts."""
+    counts = entry.get("numerator", "") or entry.get("denominator", "")
+    if item.node.scoring_method != ScoringMethod.RATIO:
+        if counts:
+            return str(_("tiêu chí không tính theo tỷ lệ: để trống cột numerator và denominator."))
+        return ""
+    if not entry.get("score", ""):
+        return ""
+    if not counts:
+        if _unchanged_score(item, entry):
+            return ""
+        return str(
+            _(
+                "tiêu chí tính theo tỷ lệ: nhập tử số (numerator) và mẫu số (denominator), điểm được tính từ đó."
+            )
+        )
+    try:
+        computed = parse_entry(
+            method=ScoringMethod.RATIO,
+            params=item.node.method_params,
+            maximum=item.max_points,
+            data=entry,
+        ).score
+    except ValidationError:
+        return ""  # the counts' own message is given by the caller
+    if not _same_number(entry["score"], computed):
+        return str(
+            _("điểm %(typed)s không khớp tỷ lệ đã nhập (tính được %(computed)s).")
+            % {"typed": entry["score"], "computed": fmt_decimal(computed)}
+        )
+    return ""
+
+
+def _as_entry(item: ScoreItem, entry: dict) -> dict | None:
+    """What the row asks of the item's scoring service: None keeps the score as it is (a
+    ratio item exported with a score but without counts, its score cell untouched)."""
+    if (
+        item.node.scoring_method == ScoringMethod.RATIO
+        and not entry.get("numerator", "")
+        and not entry.get("denominator", "")
+        and entry.get("score", "")
+    ):
+        return None
+    return entry
+
+
+@dataclass
+class Change:
+    item: ScoreItem
+    kind: str  # set, changed, cleared, explanation
+    old: Decimal | None
+    new: Decimal | None
+    explanation_changed: bool
+    entry: dict | None
+    explanation: str
+
+
+def import_changes(submission: Submission, data: bytes) -> list[Change]:
+    """What the file would change, item by item (an unchanged row is not listed)."""
+    changes = []
+    for item, entry, explanation in read_import(submission, data):
+        as_entry = _as_entry(item, entry)
+        new = item.self_score
+        if as_entry is not None:
+            parsed = parse_entry(
+                method=item.node.scoring_method,
+                params=item.node.method_params,
+                maximum=item.max_points,
+                data=as_entry,
+            )
+            new = parsed.score
+            counts_changed = (parsed.numerator, parsed.denominator) != (
+                item.ratio_numerator,
+                item.ratio_denominator,
+            ) and parsed.score is not None
+        else:
+            counts_changed = False
+        explained = explanation.strip() != item.explanation
+        if new == item.self_score and not explained and not counts_changed:
+            continue
+        if new == item.self_score:
+            kind = "explanation" if explained else "changed"
+        elif item.self_score is None:
+            kind = "set"
+        elif new is None:
+            kind = "cleared"
+        else:
+            kind = "changed"
+        changes.append(
+            Change(item, kind, item.self_score, new, explained, as_entry, explanation.strip())
+        )
+    return changes
+
+
 @transaction.atomic
 def import_submission(*, submission: Submission, data: bytes, actor, ip: str | None = None) -> int:
-    """Apply a filled template: all rows or none. Returns how many items changed."""
+    """Apply a filled template: all rows or none, only the rows that change something.
+    Returns how many items changed."""
     from workflow.services.scores import score_set_self
 
     changed = 0
-    for item, entry, explanation in read_import(submission, data):
-        before = (item.version,)
-        updated = score_set_self(
-            item=item, actor=actor, entry=entry, explanation=explanation, ip=ip
-        )
-        changed += updated.version != before[0]
+    for change in import_changes(submission, data):
+        before = change.item.version
+        if change.entry is None:  # the score stays as it is; the explanation changes
+            updated = score_set_self(
+                item=change.item,
+                actor=actor,
+                value=change.item.self_score,
+                explanation=change.explanation,
+                ip=ip,
+            )
+        else:
+            updated = score_set_self(
+                item=change.item,
+                actor=actor,
+                entry=change.entry,
+                explanation=change.explanation,
+                ip=ip,
+            )
+        changed += updated.version != before
     return changed

@@ -1,3 +1,7 @@
+import base64
+import hashlib
+from collections import Counter
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +16,9 @@ from django.views.decorators.http import require_POST
 from appraisal import permissions
 from appraisal.exceptions import ProblemsError
 from appraisal.models import NotApplicableRequest, ScoreItem
+from appraisal.problems import problem_text
 from appraisal.requests import client_ip
-from appraisal.submission_xlsx import export_submission, import_submission
+from appraisal.submission_xlsx import export_submission, import_changes, import_submission
 from appraisal.workspace import FILTERS, summary_for, workspace, workspace_items
 from workflow.services.applicability import na_decide, na_request
 from workflow.services.scores import VersionConflict, score_set_self
@@ -112,13 +117,43 @@ def submission_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _import_key(submission) -> str:
+    return f"xlsx-import-{submission.pk}"
+
+
 @login_required
 def submission_import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import a filled template: every bad row is listed and nothing is written."""
+    """Import a filled template in two steps: the file is checked whole and what it would
+    change is shown (scores set, changed, cleared; explanations); it is applied only when the
+    person confirms. A bad row is named and nothing is written."""
     submission = permissions.get_submission_for_user(request, pk)
     permissions.require(_can_edit(request.user, submission))
-    problems = []
-    if request.method == "POST":
+    problems: list[str] = []
+    changes = None
+    digest = ""
+    if request.method == "POST" and request.POST.get("confirm"):
+        kept = request.session.get(_import_key(submission)) or {}
+        if kept.get("sha") != request.POST["confirm"]:
+            problems = [_("Tệp đã xem trước không còn: hãy chọn lại tệp.")]
+        else:
+            try:
+                changed = import_submission(
+                    submission=submission,
+                    data=base64.b64decode(kept["data"]),
+                    actor=request.user,
+                    ip=client_ip(request),
+                )
+            except ProblemsError as exc:
+                problems = [str(problem) for problem in exc.problems]
+            except (ValidationError, PermissionDenied) as exc:
+                problems = [problem_text(exc)]
+            else:
+                del request.session[_import_key(submission)]
+                messages.success(
+                    request, _("Đã nhập tệp Excel: %(n)s tiêu chí được cập nhật.") % {"n": changed}
+                )
+                return redirect("submission_workspace", pk=submission.pk)
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None or upload.size > settings.FRAMEWORK_UPLOAD_MAX_BYTES:
             problems = [
@@ -126,26 +161,29 @@ def submission_import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"limit": filesizeformat(settings.FRAMEWORK_UPLOAD_MAX_BYTES)}
             ]
         else:
+            data = upload.read()
             try:
-                changed = import_submission(
-                    submission=submission,
-                    data=upload.read(),
-                    actor=request.user,
-                    ip=client_ip(request),
-                )
+                changes = import_changes(submission, data)
             except ProblemsError as exc:
                 problems = [str(problem) for problem in exc.problems]
-            except (ValidationError, PermissionDenied) as exc:
-                problems = [" ".join(getattr(exc, "messages", [str(exc)]))]
             else:
-                messages.success(
-                    request, _("Đã nhập tệp Excel: %(n)s tiêu chí được cập nhật.") % {"n": changed}
-                )
-                return redirect("submission_workspace", pk=submission.pk)
+                digest = hashlib.sha256(data).hexdigest()
+                request.session[_import_key(submission)] = {
+                    "sha": digest,
+                    "data": base64.b64encode(data).decode("ascii"),
+                }
+    counts = Counter(change.kind for change in changes or [])
     return render(
         request,
         "appraisal/submission_import.html",
-        {"submission": submission, "problems": problems},
+        {
+            "submission": submission,
+            "problems": problems,
+            "changes": changes,
+            "counts": counts,
+            "explained": sum(change.explanation_changed for change in changes or []),
+            "digest": digest,
+        },
         status=400 if problems else 200,
     )
 

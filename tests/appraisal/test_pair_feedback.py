@@ -31,9 +31,7 @@ def test_a_centrally_scored_item_needs_no_reason(cast, impact_review):
     assert saved.review_score == Decimal("0.5") and saved.review_reason == ""
 
 
-def test_the_review_page_does_not_count_a_central_item_as_adjusted(
-    client, cast, impact_review
-):
+def test_the_review_page_does_not_count_a_central_item_as_adjusted(client, cast, impact_review):
     central = impact_review.submission.items.get(node__code="8.2.3")
     score_propose(item=central, actor=cast["home_reviewer"], value=Decimal("0.5"))
     client.force_login(cast["home_reviewer"])
@@ -46,7 +44,9 @@ def test_a_differing_proposal_waits_for_its_reason_calmly_and_counts_stay_live(
     client, cast, impact_review
 ):
     item = (
-        impact_review.submission.items.filter(domain_id=impact_review.domain_id, scoring_mode="self")
+        impact_review.submission.items.filter(
+            domain_id=impact_review.domain_id, scoring_mode="self"
+        )
         .order_by("position")
         .first()
     )

@@ -1,6 +1,7 @@
 """The Excel round trip of a submission: every bad row named, nothing written unless all is valid."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -51,6 +52,11 @@ def test_export_has_one_row_per_item_with_points_method_and_guidance(draft):
     assert rows[0][:5] == ("code", "name", "max_points", "mode", "method")
     assert len(rows) - 1 == draft.items.count()
     assert any(row[5] and "=" in row[5] for row in rows[1:])  # choice levels are spelled out
+    # only the yellow columns take typing; the others are protected
+    sheet = workbook["tieu_chi"]
+    assert sheet.protection.sheet
+    editable = {c.column_letter for c in sheet[2] if not c.protection.locked}
+    assert editable == {"H", "I", "J", "K"}  # score, numerator, denominator, explanation
 
 
 def test_a_filled_template_is_imported_and_audited(draft, cast):
@@ -142,6 +148,129 @@ def test_import_page(client, cast, draft):
     assert response.status_code == 400 and "chưa có gì được ghi" in response.content.decode()
     good = fill(export_submission(draft), {choice.node.code: {"score": "0"}})
     response = client.post(url, {"file": SimpleUploadedFile("x.xlsx", good)})
+    # a preview first: what will change, nothing written yet
+    assert response.status_code == 200 and response.context["counts"]["set"] == 1
+    choice.refresh_from_db()
+    assert choice.self_score is None
+    digest = response.context["digest"]
+    response = client.post(url, {"confirm": digest})
     assert response.status_code == 302
+    choice.refresh_from_db()
+    assert choice.self_score == 0
+    # the kept file is used once
+    assert client.post(url, {"confirm": digest}).status_code == 400
     export = client.get(reverse("submission_export_xlsx", args=[draft.pk]))
     assert export.status_code == 200 and export["Content-Disposition"].startswith("attachment;")
+
+
+# Issue 14, 3: an unchanged round trip changes nothing; every typed cell is used or refused ---
+
+
+def score_every_way(submission, focal, rng) -> None:
+    """Put each self-scored item in one of the states a real draft holds: unscored; scored in
+    the workspace by its method; scored directly (a ratio item without its counts, as older
+    data and the demo have it); with or without an explanation."""
+    from appraisal.scoring import ratio_score
+    from workflow.services.scores import score_set_self
+
+    for item in submission.items.filter(scoring_mode="self").select_related("node"):
+        way = rng.choice(["none", "entry", "value", "explained"])
+        params, method = item.node.method_params, item.node.scoring_method
+        explanation = "Có văn bản số 12/KH, trang 3" if way == "explained" else None
+        if way == "none":
+            continue
+        if method == "ratio" and way != "value":
+            d = rng.randint(1, 50)
+            n = rng.randint(0, d)
+            score_set_self(
+                item=item,
+                actor=focal,
+                entry={"numerator": str(n), "denominator": str(d)},
+                explanation=explanation,
+            )
+            assert item.max_points >= ratio_score(params, item.max_points, n, d)
+        elif method == "choice":
+            option = rng.choice(params["options"])
+            score_set_self(
+                item=item, actor=focal, value=Decimal(option["points"]), explanation=explanation
+            )
+        elif method == "deduction":
+            score_set_self(item=item, actor=focal, value=-item.max_points, explanation=explanation)
+        else:
+            score_set_self(item=item, actor=focal, value=item.max_points, explanation=explanation)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_unchanged_round_trip_changes_nothing(draft, cast, seed):
+    import random
+
+    from appraisal.submission_xlsx import import_changes
+
+    score_every_way(draft, cast["bacninh_focal"], random.Random(seed))
+    before = list(
+        draft.items.order_by("pk").values_list(
+            "self_score", "ratio_numerator", "ratio_denominator", "explanation", "version"
+        )
+    )
+    data = export_submission(draft)
+    assert import_changes(draft, data) == []
+    assert import_submission(submission=draft, data=data, actor=cast["bacninh_focal"]) == 0
+    after = list(
+        draft.items.order_by("pk").values_list(
+            "self_score", "ratio_numerator", "ratio_denominator", "explanation", "version"
+        )
+    )
+    assert after == before
+
+
+def test_a_ratio_items_score_cell_is_used_or_refused_never_dropped(draft, cast):
+    from workflow.services.scores import score_set_self
+
+    (ratio,) = first_codes(draft, "ratio")
+    (choice,) = first_codes(draft, "choice")
+    # typed into the score cell of a ratio row without counts: refused, the row named
+    data = fill(export_submission(draft), {ratio.node.code: {"score": "1"}})
+    with pytest.raises(ProblemsError) as refused:
+        import_submission(submission=draft, data=data, actor=cast["bacninh_focal"])
+    assert any(
+        ratio.node.code in str(p) and "tử số" in str(p) and "dòng" in str(p)
+        for p in refused.value.problems
+    )
+    # a score that disagrees with the counts typed beside it: refused
+    data = fill(
+        export_submission(draft),
+        {ratio.node.code: {"numerator": "1", "denominator": "4", "score": str(ratio.max_points)}},
+    )
+    with pytest.raises(ProblemsError, match="không khớp"):
+        import_submission(submission=draft, data=data, actor=cast["bacninh_focal"])
+    # counts in a row that is not a ratio: refused
+    data = fill(export_submission(draft), {choice.node.code: {"numerator": "3"}})
+    with pytest.raises(ProblemsError, match="không tính theo tỷ lệ"):
+        import_submission(submission=draft, data=data, actor=cast["bacninh_focal"])
+    assert not draft.items.filter(self_score__isnull=False).exists()
+    # a ratio scored without counts keeps its score through an explanation change
+    score_set_self(item=ratio, actor=cast["bacninh_focal"], value=ratio.max_points)
+    data = fill(export_submission(draft), {ratio.node.code: {"explanation": "Báo cáo số 7"}})
+    assert import_submission(submission=draft, data=data, actor=cast["bacninh_focal"]) == 1
+    ratio.refresh_from_db()
+    assert ratio.self_score == ratio.max_points and ratio.explanation == "Báo cáo số 7"
+
+
+def test_the_preview_counts_scores_set_changed_cleared_and_explanations(draft, cast):
+    from appraisal.submission_xlsx import import_changes
+    from workflow.services.scores import score_set_self
+
+    a, b, c = first_codes(draft, "choice", 3)
+    top = a.node.method_params["options"][0]["points"]
+    score_set_self(item=b, actor=cast["bacninh_focal"], value=Decimal(top))
+    score_set_self(item=c, actor=cast["bacninh_focal"], value=Decimal(top))
+    data = fill(
+        export_submission(draft),
+        {
+            a.node.code: {"score": top},
+            b.node.code: {"score": "0"},
+            c.node.code: {"score": "", "explanation": "Không có"},
+        },
+    )
+    kinds = {change.item.node.code: change.kind for change in import_changes(draft, data)}
+    assert kinds == {a.node.code: "set", b.node.code: "changed", c.node.code: "cleared"}
