@@ -51,7 +51,45 @@ TRANSITION_LABELS = {
     ("document", "bind"): _("Gắn tài liệu với tiêu chí"),
     ("document", "unbind"): _("Bỏ gắn tài liệu"),
     ("document", "answer_upload"): _("Tài liệu kèm trả lời yêu cầu"),
+    ("extension", "extension_request"): _("Đề nghị gia hạn"),
+    ("extension", "extension_grant"): _("Đồng ý gia hạn"),
+    ("extension", "extension_refuse"): _("Không đồng ý gia hạn"),
+    ("score_item", "na_request"): _("Đề nghị tiêu chí không áp dụng"),
+    ("score_item", "na_approve"): _("Chấp thuận tiêu chí không áp dụng"),
+    ("score_item", "na_refuse"): _("Không chấp thuận tiêu chí không áp dụng"),
+    ("submission", "exclude"): _("Không tính vào kết quả năm"),
+    ("submission", "include"): _("Tính lại vào kết quả năm"),
+    ("campaign", "council_member"): _("Thành viên Hội đồng"),
+    ("campaign", "council_session"): _("Phiên họp Hội đồng"),
+    ("campaign", "council_minutes"): _("Biên bản phiên họp"),
+    ("campaign", "import_results"): _("Nhập kết quả năm trước"),
+    ("survey_result", "survey_import"): _("Nhập điểm điều tra xã hội học"),
+    ("calendar", "calendar_day"): _("Khai báo ngày làm việc, ngày nghỉ"),
+    ("user", "two_factor_on"): _("Bật xác thực hai lớp"),
+    ("user", "two_factor_off"): _("Tắt xác thực hai lớp"),
 }
+
+# What a changed field is called on screen (the audit keeps "<item code>.<field>").
+FIELD_LABELS = {
+    "self_score": _("Điểm tự chấm"),
+    "review_score": _("Điểm đề xuất"),
+    "final_score": _("Điểm chốt"),
+    "internal_note": _("Ghi chú nội bộ"),
+    "applicable": _("Áp dụng"),
+    "explanation": _("Giải trình"),
+    "reviewer": _("Chuyên viên thẩm định"),
+    "due_on": _("Hạn"),
+    "exclusion_reason": _("Lý do không tính vào kết quả"),
+    "stage": _("Thời hạn tự đánh giá"),
+    "query": _("Hạn trả lời yêu cầu"),
+    "review": _("Hạn thẩm định"),
+}
+
+
+def field_label(field: str) -> tuple[str, str]:
+    """(item code or "", the field's label) of an audit row's field."""
+    code, _dot, name = field.rpartition(".") if "." in field else ("", "", field)
+    return code, str(FIELD_LABELS.get(name, name))
 
 
 def action_label(object_type: str, action: str) -> str:

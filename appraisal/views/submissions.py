@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import consequences, permissions
+from appraisal import consequences, permissions, timeline
 from appraisal.deadlines import stage_due
 from appraisal.exports import spreadsheet_safe
 from appraisal.models import NotApplicableRequest, Program
@@ -24,8 +24,8 @@ from documents.models import GeneratedReport
 from documents.reports import fingerprint
 from workflow.audit import EXPORT_FIELDS
 from workflow.flows import SubmissionFlow
-from workflow.labels import action_label, state_label
-from workflow.models import AuditEvent
+from workflow.labels import action_label
+from workflow.models import AuditEvent, AuditKind
 from workflow.services import submissions as submission_services
 from workflow.services.base import offer
 from workflow.states import QueryState
@@ -159,7 +159,7 @@ def submission_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
     return redirect("submission_detail", pk=pk)
 
 
-TIMELINE_PAGE = 200
+TIMELINE_PAGE = 50
 
 
 @login_required
@@ -168,13 +168,26 @@ def submission_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     events = AuditEvent.objects.filter(submission_id=submission.pk).order_by("seq")
     if not permissions.sees_internal_notes(request.user, submission):
         events = events.filter(internal=False)
+    domains = timeline.domains_of(submission)
+    kind = request.GET.get("kind", "")
+    domain = next((d for d in domains if str(d.pk) == request.GET.get("domain")), None)
+    events = timeline.filtered(events, submission, kind=kind, domain=domain)
     page = Paginator(events, TIMELINE_PAGE).get_page(request.GET.get("page"))
-    for event in page:
-        event.label = action_label(event.object_type, event.action)
-        event.from_label = state_label(event.object_type, event.from_state)
-        event.to_label = state_label(event.object_type, event.to_state)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "appraisal/submission_timeline.html", {"submission": submission, "page": page}
+        request,
+        "appraisal/submission_timeline.html",
+        {
+            "submission": submission,
+            "page": page,
+            "rows": timeline.rows(page, submission.campaign.program_id),
+            "kinds": AuditKind.choices,
+            "kind": kind,
+            "domains": domains,
+            "domain": domain,
+            "query": query.urlencode(),
+        },
     )
 
 
