@@ -66,3 +66,27 @@ class RefuseNulCharacters:
                         content_type="text/plain; charset=utf-8",
                     )
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware:
+    """The interface is Vietnamese unless the person chose English with the language switch
+    (its cookie): a browser's Accept-Language is not asked — a civil servant's English
+    browser must not turn a Vietnamese government system English. Replaces Django's
+    LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -31,6 +31,16 @@ def get_published(program_code: str, year: int) -> Campaign:
 @dataclass
 class Row:
     result: UnitResult
+    year: int = 0
+
+    @property
+    def name(self) -> str:
+        """The unit's name in the year of the result (a renamed unit keeps its former one)."""
+        return self.result.unit.name_in(self.year)
+
+    @property
+    def name_vi(self) -> str:
+        return self.result.unit.name_in(self.year, "vi")
 
     @property
     def index(self) -> Decimal:
@@ -85,15 +95,17 @@ def _mean(values: list[Decimal]) -> Decimal | None:
 
 
 def published_levels(campaign: Campaign) -> list[PublishedLevel]:
-    """Every level of a published year, its ranking and aggregates: one query."""
+    """Every level of a published year, its ranking and aggregates: two queries (the
+    results, the former names of renamed units)."""
     results = (
         UnitResult.objects.filter(campaign=campaign)
         .select_related("unit")
+        .prefetch_related("unit__former_names")
         .order_by("level", "rank", "unit__code")
     )
     by_level: dict[str, list[Row]] = {}
     for result in results:
-        by_level.setdefault(result.level, []).append(Row(result))
+        by_level.setdefault(result.level, []).append(Row(result, campaign.year))
     levels = []
     region_labels = dict(Region.choices)
     for level, label in Level.choices:
@@ -155,7 +167,9 @@ def unit_history(program: Program, unit_id: int) -> list[UnitResult]:
 
 def get_unit_result(campaign: Campaign, unit_code: str) -> UnitResult:
     return get_object_or_404(
-        UnitResult.objects.select_related("unit", "campaign__program"),
+        UnitResult.objects.select_related("unit", "campaign__program").prefetch_related(
+            "unit__former_names"
+        ),
         campaign=campaign,
         unit__code=unit_code,
     )
@@ -189,7 +203,7 @@ def export_rows(levels: list[PublishedLevel]) -> list[list[str]]:
                     level.level,
                     "" if result.rank is None else str(result.rank),
                     result.unit.code,
-                    spreadsheet_safe(result.unit.name_vi),
+                    spreadsheet_safe(row.name_vi),
                     f"{shown(result.appraisal_points):.2f}",
                     f"{shown(result.survey_points):.2f}",
                     f"{shown(result.total_points):.2f}",

@@ -65,7 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "appraisal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # a NUL character in a field: refused before any view (PostgreSQL cannot store one)
     "appraisal.middleware.RefuseNulCharacters",

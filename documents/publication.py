@@ -55,7 +55,7 @@ def _levels_with_charts(campaign: Campaign):
     levels = published_levels(campaign)
     for level in levels:
         level.ranking_chart = bar_chart(
-            [(row.result.unit.name_vi, row.index, row.result.group) for row in level.ranked],
+            [(row.name_vi, row.index, row.result.group) for row in level.ranked],
             title=f"Chỉ số CCHC năm {campaign.year} — {level.label}",
             reference=level.average,
             reference_label="Trung bình",
@@ -105,7 +105,7 @@ def build_sheet(campaign: Campaign, key: str) -> Built:
         else []
     )
     return Built(
-        title=f"Phiếu kết quả Chỉ số CCHC năm {campaign.year} — {result.unit.name_vi}",
+        title=f"Phiếu kết quả Chỉ số CCHC năm {campaign.year} — {result.unit.name_in(campaign.year, 'vi')}",
         template="reports/result_sheet.html",
         context=lambda: {"result": result, "row": Row(result), "items": items},
         fingerprint=_hash(

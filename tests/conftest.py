@@ -23,7 +23,7 @@ from appraisal.services.campaigns import (
 from appraisal.services.frameworks import framework_import, framework_lock
 from appraisal.services.programs import program_ensure
 from appraisal.services.roles import role_grant
-from appraisal.services.units import units_load
+from appraisal.services.units import unit_names_load, units_load
 from workflow.services.campaigns import campaign_open_self_assessment
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server browser tests
@@ -44,6 +44,7 @@ def import_sample(path: Path, program: Program, lock: bool = True) -> Framework:
 def load_reference_data() -> Program:
     """Units, the national program and both sample frameworks."""
     units_load(data=(DATA_DIR / "units.csv").read_bytes())
+    unit_names_load(data=(DATA_DIR / "unit_names.csv").read_bytes())
     program = program_ensure(
         code="national",
         name_vi="Chỉ số CCHC quốc gia",

@@ -9,7 +9,12 @@ from appraisal.models.campaigns import (
 from appraisal.models.council import CouncilMember, CouncilSession
 from appraisal.models.deadlines import ExtensionRequest, SubmissionDeadline
 from appraisal.models.frameworks import Framework, FrameworkNode
-from appraisal.models.organisations import Organisation, OrganisationLineage, Program
+from appraisal.models.organisations import (
+    Organisation,
+    OrganisationLineage,
+    OrganisationName,
+    Program,
+)
 from appraisal.models.results import SurveyResult, SurveyUpload, UnitResult
 from appraisal.models.reviews import (
     DomainOwner,
@@ -35,6 +40,7 @@ __all__ = [
     "ItemNote",
     "NotApplicableRequest",
     "Organisation",
+    "OrganisationName",
     "OrganisationLineage",
     "Program",
     "Query",

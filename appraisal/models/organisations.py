@@ -66,6 +66,42 @@ class Organisation(BilingualNameMixin):
             self.valid_to is None or day <= self.valid_to
         )
 
+    def name_in(self, year: int, language: str | None = None) -> str:
+        """The name the unit bore in `year` (at its end): a unit renamed without a merger
+        keeps its former names with their dates. Reads `former_names` (prefetch it on
+        lists)."""
+        end = datetime.date(year, 12, 31)
+        former = [n for n in self.former_names.all() if end <= n.valid_until]
+        holder = min(former, key=lambda n: n.valid_until) if former else self
+        if (language or get_language()) == "en" and holder.name_en:
+            return holder.name_en
+        return holder.name_vi
+
+
+class OrganisationName(models.Model):
+    """A name a unit bore until `valid_until` (renamed without a merger: Tỉnh Thừa Thiên
+    Huế became Thành phố Huế on 01/01/2025, keeping its code)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="former_names"
+    )
+    name_vi = models.CharField(_("tên tiếng Việt"), max_length=255)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+    valid_until = models.DateField(_("dùng đến ngày"))
+
+    class Meta:
+        verbose_name = _("tên cũ của đơn vị")
+        verbose_name_plural = _("tên cũ của đơn vị")
+        ordering = ["organisation", "valid_until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "valid_until"], name="organisation_name_unique_until"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_vi} (≤ {self.valid_until:%d/%m/%Y})"
+
 
 class OrganisationLineage(models.Model):
     """`predecessor` became part of `successor` on `effective_on` (merger or absorption)."""

@@ -200,11 +200,18 @@ class UnitMatcher:
 
     def __post_init__(self) -> None:
         day = datetime.date(self.year, 12, 31)
-        for org in Organisation.objects.filter(kind=self.level, assessed=True):
+        units = Organisation.objects.filter(kind=self.level, assessed=True).prefetch_related(
+            "former_names"
+        )
+        for org in units:
             if not org.is_valid_on(day):
                 continue
             self.by_code[org.code.casefold()] = org
-            for name in (org.name_vi, org.name_en):
+            # its names of today and those it bore before (a renamed unit keeps its code)
+            names = {org.name_vi, org.name_en}
+            for former in org.former_names.all():
+                names |= {former.name_vi, former.name_en}
+            for name in names:
                 if name:
                     self.by_name.setdefault(name_key(name), []).append(org)
 

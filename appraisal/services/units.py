@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appraisal.exceptions import ProblemsError
-from appraisal.models import Organisation, OrganisationLineage
+from appraisal.models import Organisation, OrganisationLineage, OrganisationName
 from appraisal.models.choices import OrganisationKind, Ranked, Region
 from appraisal.problems import Problem, decode_utf8
 
@@ -220,3 +220,52 @@ def units_load(*, data: bytes, parent: Organisation | None = None) -> UnitsLoadR
             )
             result.lineage_created += 1
     return result
+
+
+NAME_COLUMNS = ("code", "name_vi", "name_en", "valid_until")
+
+
+@transaction.atomic
+def unit_names_load(*, data: bytes) -> int:
+    """Load the former names of units renamed without a merger (code, name_vi, name_en,
+    valid_until as yyyy-mm-dd). Idempotent; all or nothing. Returns how many were added or
+    changed."""
+    text, problems = decode_utf8(data)
+    rows = []
+    if text is not None:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if list(reader.fieldnames or []) != list(NAME_COLUMNS):
+            problems.append(
+                Problem(
+                    _("dòng 1"),
+                    _("Tiêu đề phải là: %(cols)s.") % {"cols": ",".join(NAME_COLUMNS)},
+                )
+            )
+        else:
+            known = dict(Organisation.objects.values_list("code", "pk"))
+            for number, raw in enumerate(reader, start=2):
+                where = _("dòng %(line)s") % {"line": number}
+                row = {key: (value or "").strip() for key, value in raw.items() if key}
+                if row["code"] not in known:
+                    problems.append(
+                        Problem(where, _("Không có đơn vị mã “%(code)s”.") % {"code": row["code"]})
+                    )
+                    continue
+                if not row["name_vi"]:
+                    problems.append(Problem(where, _("Thiếu tên tiếng Việt.")))
+                    continue
+                try:
+                    until = datetime.date.fromisoformat(row["valid_until"])
+                except ValueError:
+                    problems.append(Problem(where, _("Ngày phải theo dạng yyyy-mm-dd.")))
+                    continue
+                rows.append((known[row["code"]], row["name_vi"], row["name_en"], until))
+    if problems:
+        raise ProblemsError(problems)
+    for organisation_id, name_vi, name_en, until in rows:
+        OrganisationName.objects.update_or_create(
+            organisation_id=organisation_id,
+            valid_until=until,
+            defaults={"name_vi": name_vi, "name_en": name_en},
+        )
+    return len(rows)

@@ -93,3 +93,15 @@ def two(value) -> str:
 def two_abs(value) -> str:
     """The size of a change, its sign shown apart (▲ ▼)."""
     return two(abs(Decimal(value))) if value not in (None, "") else "—"
+
+
+@register.filter
+def name_in(unit, year) -> str:
+    """The unit's name in that year (a unit renamed without a merger keeps its former one)."""
+    return unit.name_in(int(year))
+
+
+@register.filter
+def name_vi_in(unit, year) -> str:
+    """The same, always in Vietnamese (official documents)."""
+    return unit.name_in(int(year), "vi")

@@ -27,7 +27,7 @@ def results_year(request: HttpRequest, program: str, year: int) -> HttpResponse:
     levels = public.published_levels(campaign)
     for level in levels:
         level.ranking_chart = bar_chart(
-            [(row.result.unit.name, row.index, row.result.group) for row in level.ranked],
+            [(row.name, row.index, row.result.group) for row in level.ranked],
             title=_("Chỉ số CCHC %(year)s — %(level)s") % {"year": year, "level": level.label},
             reference=level.average,
             reference_label=_("Trung bình"),

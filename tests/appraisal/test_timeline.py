@@ -64,7 +64,7 @@ def test_the_timeline_filters_by_kind_and_domain(client, demo):
     assert rows and in_domain.context["page"].paginator.count < everything
     for row in rows:
         event = row.event
-        assert (
-            event.field.startswith(f"{domain.code}.")
-            or event.object_type in ("domain_review", "query")
+        assert event.field.startswith(f"{domain.code}.") or event.object_type in (
+            "domain_review",
+            "query",
         )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from appraisal.exceptions import ProblemsError
-from appraisal.services.units import units_load
+from appraisal.services.units import unit_names_load, units_load
 
 
 class Command(BaseCommand):
@@ -32,3 +32,13 @@ class Command(BaseCommand):
                 f"{result.unchanged} unchanged, {result.lineage_created} lineage links added."
             )
         )
+        # the former names of units renamed without a merger, kept beside the units
+        names = path.with_name("unit_names.csv")
+        if names.exists():
+            try:
+                count = unit_names_load(data=names.read_bytes())
+            except ProblemsError as exc:
+                lines = [f"{names}: {len(exc.problems)} problem(s); no name was written."]
+                lines += [f"  - {problem}" for problem in exc.problems]
+                raise CommandError("\n".join(lines)) from exc
+            self.stdout.write(self.style.SUCCESS(f"{names.name}: {count} former names."))

@@ -22,7 +22,7 @@ from appraisal.services.campaigns import (
 from appraisal.services.frameworks import framework_ensure_locked
 from appraisal.services.programs import program_ensure
 from appraisal.services.roles import role_grant
-from appraisal.services.units import units_load
+from appraisal.services.units import unit_names_load, units_load
 from workflow.services.campaigns import campaign_open_self_assessment
 from workflow.states import CampaignState
 
@@ -66,6 +66,7 @@ class Command(BaseCommand):
         demo = yaml.safe_load((data_dir / "demo.yaml").read_text(encoding="utf-8"))
         with transaction.atomic():
             units = units_load(data=(data_dir / "units.csv").read_bytes())
+            unit_names_load(data=(data_dir / "unit_names.csv").read_bytes())
             orgs = {org.code: org for org in Organisation.objects.all()}
             spec = demo["program"]
             program = program_ensure(
