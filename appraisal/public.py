@@ -215,3 +215,17 @@ def export_rows(levels: list[PublishedLevel]) -> list[list[str]]:
                 ]
             )
     return out
+
+
+def year_documents(campaign: Campaign, *keys: str) -> dict[str, bool]:
+    """Which of a published year's documents are made (by key): the decision and the year
+    report unless other keys are asked. One query."""
+    from documents.models import CampaignDocument
+
+    wanted = keys or ("decision", "year_report")
+    made = set(
+        CampaignDocument.objects.filter(campaign=campaign, key__in=wanted).values_list(
+            "key", flat=True
+        )
+    )
+    return {key: key in made for key in wanted}

@@ -5,6 +5,7 @@ report with its charts, each unit's result sheet, and the council's session minu
 Each document has a key and a fingerprint of the data it shows; `ensure_document` makes it
 only when no stored copy shows the same data, so running it twice is harmless."""
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ def build_sheet(campaign: Campaign, key: str) -> Built:
     return Built(
         title=f"Phiếu kết quả Chỉ số CCHC năm {campaign.year} — {result.unit.name_in(campaign.year, 'vi')}",
         template="reports/result_sheet.html",
-        context=lambda: {"result": result, "row": Row(result), "items": items},
+        context=lambda: {"result": result, "row": Row(result, campaign.year), "items": items},
         fingerprint=_hash(
             "sheet",
             result.index,
@@ -127,6 +128,9 @@ def build_minutes(campaign: Campaign, key: str) -> Built:
         CouncilMember.objects.filter(campaign=campaign).select_related("user", "organisation")
     )
     agenda = list(session.agenda.select_related("unit").order_by("level", "unit__code"))
+    decided = session_decisions(session, agenda)
+    for submission in agenda:
+        submission.decision = decided.get(submission.pk, "Chưa quyết định tại phiên họp")
     return Built(
         title=f"Biên bản phiên họp số {number} của Hội đồng thẩm định",
         template="reports/minutes.html",
@@ -137,9 +141,37 @@ def build_minutes(campaign: Campaign, key: str) -> Built:
             session.place,
             session.minutes,
             [(m.user_id, m.position) for m in members],
-            [(s.pk, s.state) for s in agenda],
+            [(s.pk, s.decision) for s in agenda],
         ),
     )
+
+
+# what the council decided of a report at a meeting, as the minutes record it
+COUNCIL_DECISIONS = {
+    "appraise": "Hội đồng chốt điểm",
+    "send_back_to_review": "Trả về thẩm định lại",
+}
+
+
+def session_decisions(session: CouncilSession, agenda: list) -> dict[int, str]:
+    """The council's decision on each report on the day of the meeting (the last one that
+    day), from the audit trail — never the report's state when the minutes are printed."""
+    from workflow.models import AuditEvent
+
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(session.held_on, datetime.time.min, tzinfo=zone)
+    events = AuditEvent.objects.filter(
+        object_type="submission",
+        action__in=list(COUNCIL_DECISIONS),
+        submission_id__in=[s.pk for s in agenda],
+        created_at__gte=start,
+        created_at__lt=start + datetime.timedelta(days=1),
+    ).order_by("seq")
+    out: dict[int, str] = {}
+    for submission_id, action, comment in events.values_list("submission_id", "action", "comment"):
+        text = COUNCIL_DECISIONS[action]
+        out[submission_id] = f"{text}: {comment}" if comment else text
+    return out
 
 
 BUILDERS = {

@@ -24,4 +24,9 @@ urlpatterns = [
         views.public_decision,
         name="results_decision",
     ),
+    path(
+        "results/<slug:program>/<int:year>/documents/<str:key>.pdf",
+        views.public_document,
+        name="results_document",
+    ),
 ]

@@ -223,16 +223,35 @@ def _file_response(file, *, filename: str, content_type: str, inline: bool) -> F
     return response
 
 
-def public_decision(request: HttpRequest, program: str, year: int) -> FileResponse:
+def public_decision(request: HttpRequest, program: str, year: int) -> HttpResponse:
     """The publication decision of a published year, for everyone."""
+    return public_document(request, program, year, "decision")
+
+
+PUBLIC_KEYS = ("decision", "year_report")
+
+
+def public_document(request: HttpRequest, program: str, year: int, key: str) -> HttpResponse:
+    """A published year's documents, for everyone: the decision, the year report and each
+    unit's result sheet. A year imported from earlier publications says plainly that its
+    documents are not held here; one still being made says so."""
+    from django.shortcuts import render
+
     from appraisal.public import get_published
     from documents.models import CampaignDocument
 
     campaign = get_published(program, year)
-    document = CampaignDocument.objects.filter(campaign=campaign, key="decision").first()
-    if document is None:
+    if key not in PUBLIC_KEYS and not key.startswith("sheet:"):
         raise Http404
-    return _serve_document(document)
+    document = CampaignDocument.objects.filter(campaign=campaign, key=key).first()
+    if document is not None:
+        return _serve_document(document)
+    return render(
+        request,
+        "results/document_missing.html",
+        {"campaign": campaign, "imported": campaign.imported},
+        status=404,
+    )
 
 
 @login_required

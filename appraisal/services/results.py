@@ -331,7 +331,8 @@ def results_import(
             name_en=f"PAR Index {year}",
             state=CampaignState.PUBLISHED,
             imported=True,
-            published_at=timezone.now(),
+            # published elsewhere, on a day not known here: the import day is not it
+            published_at=None,
         )
     results = compute_level(inputs, previous_indices(campaign, level))
     stored = results_store(campaign=campaign, level=level, results=results)

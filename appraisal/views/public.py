@@ -36,7 +36,11 @@ def results_year(request: HttpRequest, program: str, year: int) -> HttpResponse:
             [(f"{code}. {name}", value, "") for code, name, value in level.domains],
             title=_("Chỉ số thành phần trung bình theo lĩnh vực"),
         )
-    return render(request, "results/year.html", {"campaign": campaign, "levels": levels})
+    return render(
+        request,
+        "results/year.html",
+        {"campaign": campaign, "levels": levels, "documents": public.year_documents(campaign)},
+    )
 
 
 def results_unit(request: HttpRequest, program: str, year: int, unit: str) -> HttpResponse:
@@ -48,7 +52,8 @@ def results_unit(request: HttpRequest, program: str, year: int, unit: str) -> Ht
         {
             "campaign": campaign,
             "result": result,
-            "row": public.Row(result),
+            "row": public.Row(result, campaign.year),
+            "sheet": public.year_documents(campaign, f"sheet:{result.unit.code}"),
             "history": public.unit_history(campaign.program, result.unit_id),
         },
     )

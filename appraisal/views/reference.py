@@ -36,7 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("program", "organisation")
         .order_by("program__code", "role")
     )
-    campaigns = selectors.campaigns_with_counts(permissions.visible_campaigns(request.user))[:10]
+    campaigns = selectors.campaigns_with_counts(
+        permissions.visible_campaigns(request.user)
+    ).order_by("-year", "program__code", "pk")[:10]
     return render(request, "appraisal/home.html", {"roles": roles, "campaigns": campaigns})
 
 

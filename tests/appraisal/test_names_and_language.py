@@ -48,6 +48,11 @@ def test_past_results_match_a_former_name_and_show_it(client, program, personas)
     unit = client.get(reverse("results_unit", args=["national", 2024, "46"])).content.decode()
     assert "Tỉnh Thừa Thiên Huế" in unit
     assert imported.campaign.results.filter(unit__code="46").exists()
+    # an imported year says plainly that its documents are not held here
+    assert "không được lưu trong hệ thống" in page
+    decision = client.get(reverse("results_decision", args=["national", 2024]))
+    assert decision.status_code == 404
+    assert "không được lưu trong hệ thống" in decision.content.decode()
 
 
 def test_the_interface_is_vietnamese_unless_english_was_chosen(client, settings):

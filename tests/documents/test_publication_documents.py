@@ -90,3 +90,26 @@ def test_minutes_of_a_session(cast, published):
     )
     content = text(ensure_document(published.pk, f"minutes:{session.number}"))
     assert "BIÊN BẢN" in content and "Hội đồng thống nhất kết quả." in content
+
+
+def test_the_year_page_links_every_published_document(client, published):
+    year = reverse("results_year", args=["national", 2025])
+    page = client.get(year).content.decode()
+    assert "không được lưu trong hệ thống" in page  # an imported year with no documents
+    Campaign.objects.filter(pk=published.pk).update(imported=False)
+    page = client.get(year).content.decode()
+    assert "đang tạo" in page  # a year published here: being made, not a broken link
+    ensure_document(published.pk, "decision")
+    ensure_document(published.pk, "year_report")
+    ensure_document(published.pk, "sheet:01")
+    page = client.get(year).content.decode()
+    decision = reverse("results_decision", args=["national", 2025])
+    report = reverse("results_document", args=["national", 2025, "year_report"])
+    assert decision in page and report in page
+    for url in (decision, report):
+        assert client.get(url)["Content-Type"] == "application/pdf"
+    unit = client.get(reverse("results_unit", args=["national", 2025, "01"])).content.decode()
+    sheet = reverse("results_document", args=["national", 2025, "sheet:01"])
+    assert sheet in unit and client.get(sheet)["Content-Type"] == "application/pdf"
+    minutes = reverse("results_document", args=["national", 2025, "minutes:1"])
+    assert client.get(minutes).status_code == 404  # the council's minutes are not public
