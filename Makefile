@@ -37,12 +37,9 @@ messages-update: install system-deps
 
 run: install system-deps messages
 	$(BIN)/python manage.py migrate --noinput -v1
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	@echo "parcouncil: http://$(HOST)/ (demo logins in README.md); Ctrl-C stops the server and the worker."
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/python manage.py qcluster & \
-	  $(BIN)/python manage.py runserver $(HOST)
+	@sh scripts/serve.sh $(BIN) $(HOST)
 
 worker: install
 	$(BIN)/python manage.py qcluster
@@ -63,7 +60,6 @@ clean-db:
 # figures of record). bench-data adds ten years of national-scale data to it (~15 min).
 bench-data: install messages
 	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo --scale national
 
 bench-pages: install messages

@@ -234,7 +234,8 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 # A cache shared by the web and worker processes: django-q2 keeps its cluster statistics
-# there (/healthz reports them). The database without Redis (`createcachetable`), else Redis.
+# there (/healthz reports them). The database without Redis (its table is made by a
+# migration: `migrate` alone leaves a working installation), else Redis.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
