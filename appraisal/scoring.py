@@ -19,6 +19,21 @@ class Entered:
     denominator: int | None = None
 
 
+class PairIncomplete(ValidationError):
+    """One of a pair of counts is typed, the other not yet: nothing to judge or save yet."""
+
+
+def shown(value: Decimal) -> str:
+    """A number as the interface writes it: decimal comma (0,25; -1)."""
+    return fmt_decimal(value).replace(".", ",")
+
+
+def deduction_for(cases: int, step: Decimal, maximum: Decimal) -> Decimal:
+    """A deduction item's score from the number of cases its guidance counts: `step` points
+    off per case, at most `maximum` off."""
+    return -min(Decimal(cases) * step, maximum) + Decimal(0)
+
+
 def _decimal(raw: str, label: str) -> Decimal:
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
@@ -53,6 +68,14 @@ def parse_entry(*, method: str, params: dict, maximum: Decimal, data: dict) -> E
         raw_n, raw_d = data.get("numerator", ""), data.get("denominator", "")
         if str(raw_n).strip() == "" and str(raw_d).strip() == "":
             return Entered(None)
+        if str(raw_n).strip() == "" or str(raw_d).strip() == "":
+            raise PairIncomplete(
+                _("Nhập cả %(a)s và %(b)s để tính điểm.")
+                % {
+                    "a": params.get("numerator") or _("tử số"),
+                    "b": params.get("denominator") or _("mẫu số"),
+                }
+            )
         numerator = _count(raw_n, params.get("numerator") or _("Tử số"))
         denominator = _count(raw_d, params.get("denominator") or _("Mẫu số"))
         if denominator == 0:
@@ -60,6 +83,11 @@ def parse_entry(*, method: str, params: dict, maximum: Decimal, data: dict) -> E
         if numerator > denominator:
             raise ValidationError(_("Tử số không được lớn hơn mẫu số."))
         return Entered(ratio_score(params, maximum, numerator, denominator), numerator, denominator)
+    step = Decimal(params.get("step", "0.25"))
+    if method == ScoringMethod.DEDUCTION and str(data.get("cases", "")).strip() != "":
+        # what the guidance counts ("trừ 0,25 điểm cho mỗi trường hợp"): the cases
+        cases = _count(data["cases"], _("Số trường hợp"))
+        return Entered(deduction_for(cases, step, maximum), cases, None)
     raw = data.get("score", "")
     if str(raw).strip() == "":
         return Entered(None)
@@ -69,18 +97,17 @@ def parse_entry(*, method: str, params: dict, maximum: Decimal, data: dict) -> E
         if value not in allowed:
             raise ValidationError(
                 _("Chọn một trong các mức: %(levels)s.")
-                % {"levels": ", ".join(fmt_decimal(v) for v in allowed)}
+                % {"levels": "; ".join(shown(v) for v in allowed)}
             )
         return Entered(value)
-    step = Decimal(params.get("step", "0.25"))
     low, high = (
         (-maximum, Decimal(0)) if method == ScoringMethod.DEDUCTION else (Decimal(0), maximum)
     )
     if not low <= value <= high:
         raise ValidationError(
             _("Điểm phải trong khoảng %(low)s đến %(high)s.")
-            % {"low": fmt_decimal(low), "high": fmt_decimal(high)}
+            % {"low": shown(low), "high": shown(high)}
         )
     if value % step != 0:
-        raise ValidationError(_("Điểm phải theo bước %(step)s.") % {"step": fmt_decimal(step)})
+        raise ValidationError(_("Điểm phải theo bước %(step)s.") % {"step": shown(step)})
     return Entered(value)

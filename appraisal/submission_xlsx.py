@@ -210,12 +210,13 @@ def read_import(submission: Submission, data: bytes) -> list[tuple[ScoreItem, di
                 problems.append(Problem(where, f"{code}: {refusal}"))
                 continue
             try:
-                if _as_entry(item, entry) is not None:
+                as_entry = _as_entry(item, entry)
+                if as_entry is not None:
                     parse_entry(
                         method=item.node.scoring_method,
                         params=item.node.method_params,
                         maximum=item.max_points,
-                        data=entry,
+                        data=as_entry,
                     )
             except ValidationError as exc:
                 problems.append(Problem(where, f"{code}: {' '.join(exc.messages)}"))
@@ -247,6 +248,28 @@ def _cell_refusal(item: ScoreItem, entry: dict) -> str:
     counts (its score cell shows the result and may only stay as it is or agree with them);
     another item has no counts."""
     counts = entry.get("numerator", "") or entry.get("denominator", "")
+    if item.node.scoring_method == ScoringMethod.DEDUCTION:
+        # a deduction item counts cases (numerator); its score follows from them
+        if entry.get("denominator", ""):
+            return str(
+                _("tiêu chí điểm trừ: nhập số trường hợp ở cột numerator, để trống denominator.")
+            )
+        if entry.get("numerator", "") and entry.get("score", ""):
+            try:
+                computed = parse_entry(
+                    method=ScoringMethod.DEDUCTION,
+                    params=item.node.method_params,
+                    maximum=item.max_points,
+                    data={"cases": entry["numerator"]},
+                ).score
+            except ValidationError:
+                return ""  # the count's own message is given by the caller
+            if not _same_number(entry["score"], computed):
+                return str(
+                    _("điểm %(typed)s không khớp số trường hợp đã nhập (tính được %(computed)s).")
+                    % {"typed": entry["score"], "computed": fmt_decimal(computed)}
+                )
+        return ""
     if item.node.scoring_method != ScoringMethod.RATIO:
         if counts:
             return str(_("tiêu chí không tính theo tỷ lệ: để trống cột numerator và denominator."))
@@ -288,6 +311,8 @@ def _as_entry(item: ScoreItem, entry: dict) -> dict | None:
         and entry.get("score", "")
     ):
         return None
+    if item.node.scoring_method == ScoringMethod.DEDUCTION and entry.get("numerator", ""):
+        return {"cases": entry["numerator"]}
     return entry
 
 

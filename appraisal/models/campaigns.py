@@ -160,7 +160,8 @@ class ScoreItem(models.Model):
     # why the score departs from the one before it (the reviewer's, then the council's)
     review_reason = models.TextField(_("lý do điều chỉnh khi thẩm định"), blank=True)
     final_reason = models.TextField(_("lý do điều chỉnh của Hội đồng"), blank=True)
-    # what the unit counted, for items scored by a ratio
+    # what the unit counted: for items scored by a ratio, its two counts; for a deduction
+    # item, the number of cases its guidance counts (in `ratio_numerator`, no denominator)
     ratio_numerator = models.PositiveIntegerField(_("tử số"), null=True, blank=True)
     ratio_denominator = models.PositiveIntegerField(_("mẫu số"), null=True, blank=True)
     explanation = models.TextField(_("giải trình"), blank=True)

@@ -1,5 +1,5 @@
 import functools
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.forms import BoundField
@@ -105,3 +105,25 @@ def name_in(unit, year) -> str:
 def name_vi_in(unit, year) -> str:
     """The same, always in Vietnamese (official documents)."""
     return unit.name_in(int(year), "vi")
+
+
+@register.filter
+def ratio_percent(item) -> str:
+    """A ratio item's counts as a percentage with a decimal comma (85,0)."""
+    if not item.ratio_denominator:
+        return ""
+    value = Decimal(item.ratio_numerator or 0) * 100 / Decimal(item.ratio_denominator)
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}".replace(".", ",")
+
+
+@register.filter
+def deduction_cases(item) -> str:
+    """The number of cases a deduction item was scored from (kept as typed); for a score
+    given directly, the cases it stands for when they divide exactly."""
+    if item.ratio_numerator is not None:
+        return str(item.ratio_numerator)
+    if item.self_score is None:
+        return ""
+    step = Decimal(item.node.method_params.get("step", "0.25"))
+    cases = -item.self_score / step
+    return str(int(cases)) if cases == cases.to_integral_value() else ""

@@ -18,6 +18,7 @@ from appraisal.exceptions import ProblemsError
 from appraisal.models import NotApplicableRequest, ScoreItem
 from appraisal.problems import problem_text
 from appraisal.requests import client_ip
+from appraisal.scoring import PairIncomplete
 from appraisal.submission_xlsx import export_submission, import_changes, import_submission
 from appraisal.workspace import FILTERS, summary_for, workspace, workspace_items
 from workflow.services.applicability import na_decide, na_request
@@ -56,21 +57,39 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
     own input still in the fields; a save over someone else's newer one is refused (409)."""
     item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
-    entry = {key: request.POST.get(key, "")[:40] for key in ("score", "numerator", "denominator")}
+    entry = {
+        key: request.POST.get(key, "")[:40]
+        for key in ("score", "numerator", "denominator", "cases")
+    }
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
-    status, error, entered = 200, "", None
+    status, error, entered, awaiting = 200, "", None, ""
+    explanation = request.POST.get("explanation", "")[:4000]
     try:
-        score_set_self(
-            item=item,
-            actor=request.user,
-            entry=entry,
-            explanation=request.POST.get("explanation", "")[:4000],
-            expected_version=version,
-            ip=client_ip(request),
-        )
+        try:
+            score_set_self(
+                item=item,
+                actor=request.user,
+                entry=entry,
+                explanation=explanation,
+                expected_version=version,
+                ip=client_ip(request),
+            )
+        except PairIncomplete as exc:
+            # one count typed, the other not yet: keep both as typed, judge nothing yet,
+            # and save the explanation alone (the score stays as it was)
+            awaiting, entered = " ".join(exc.messages), request.POST
+            current = ScoreItem.objects.get(pk=item.pk)
+            score_set_self(
+                item=item,
+                actor=request.user,
+                value=current.self_score,
+                explanation=explanation,
+                expected_version=version,
+                ip=client_ip(request),
+            )
     except VersionConflict as exc:
         status, error, entered = 409, " ".join(exc.messages), request.POST
     except ValidationError as exc:
@@ -89,8 +108,9 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": fresh,
             "error": error,
+            "awaiting": awaiting,
             "entered": entered,
-            "saved": not error,
+            "saved": not error and not awaiting,
             "domain": domain,
             "overall": overall,
             "can_edit": _can_edit(request.user, submission),

@@ -40,6 +40,10 @@ LINEAR = {"numerator": "Đúng hạn", "denominator": "Tổng số", "linear": T
         ("ratio", BANDS, {"numerator": "", "denominator": ""}, None),
         ("number", {"step": "0.25"}, {"score": "0.75"}, D("0.75")),
         ("deduction", {"step": "0.25"}, {"score": "-0.5"}, D("-0.5")),
+        # what the guidance counts: 0,25 off per case, at most the maximum
+        ("deduction", {"step": "0.25"}, {"cases": "0"}, D("0")),
+        ("deduction", {"step": "0.25"}, {"cases": "2"}, D("-0.5")),
+        ("deduction", {"step": "0.25"}, {"cases": "9"}, D("-1")),
     ],
 )
 def test_entries_become_scores(method, params, data, score):
@@ -55,7 +59,7 @@ def test_entries_become_scores(method, params, data, score):
         ("ratio", BANDS, {"numerator": "-1", "denominator": "3"}, "số nguyên không âm"),
         ("ratio", BANDS, {"numerator": "1.5", "denominator": "3"}, "số nguyên không âm"),
         ("number", {"step": "0.25"}, {"score": "1.25"}, "khoảng 0 đến 1"),
-        ("number", {"step": "0.25"}, {"score": "0.3"}, "bước 0.25"),
+        ("number", {"step": "0.25"}, {"score": "0.3"}, "bước 0,25"),
         ("number", {"step": "0.25"}, {"score": "NaN"}, "phải là một số"),
         ("number", {"step": "0.25"}, {"score": "1e999"}, "khoảng"),
         ("number", {"step": "0.25"}, {"score": "=1+1"}, "phải là một số"),
@@ -65,3 +69,16 @@ def test_entries_become_scores(method, params, data, score):
 def test_bad_entries_are_refused_precisely(method, params, data, message):
     with pytest.raises(ValidationError, match=message):
         parse_entry(method=method, params=params, maximum=D(1), data=data)
+
+
+def test_messages_write_numbers_with_a_decimal_comma():
+    with pytest.raises(ValidationError) as refused:
+        parse_entry(method="number", params={"step": "0.25"}, maximum=D("1.5"), data={"score": "2"})
+    assert "khoảng 0 đến 1,5" in refused.value.messages[0]
+
+
+def test_a_ratio_with_one_count_waits_for_the_other():
+    from appraisal.scoring import PairIncomplete
+
+    with pytest.raises(PairIncomplete, match="Nhập cả"):
+        parse_entry(method="ratio", params=BANDS, maximum=D(1), data={"numerator": "3"})

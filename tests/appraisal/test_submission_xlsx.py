@@ -194,6 +194,13 @@ def score_every_way(submission, focal, rng) -> None:
             score_set_self(
                 item=item, actor=focal, value=Decimal(option["points"]), explanation=explanation
             )
+        elif method == "deduction" and way == "entry":
+            score_set_self(
+                item=item,
+                actor=focal,
+                entry={"cases": str(rng.randint(0, 9))},
+                explanation=explanation,
+            )
         elif method == "deduction":
             score_set_self(item=item, actor=focal, value=-item.max_points, explanation=explanation)
         else:

@@ -1,5 +1,7 @@
 """The scoring workspace: per-item saves (htmx), version checks, and a constant query count."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -149,3 +151,61 @@ def test_one_persons_quick_successive_saves_do_not_conflict(client, cast, draft)
     )
     item.refresh_from_db()
     assert (item.explanation, item.version) == ("Đủ", 2)
+
+
+# Issue 14, 11 and 12: entry that helps the user ------------------------------------------
+
+
+def item_of(submission, method: str) -> ScoreItem:
+    return (
+        ScoreItem.objects.filter(submission=submission, node__scoring_method=method)
+        .select_related("node")
+        .order_by("position")
+        .first()
+    )
+
+
+def test_a_ratio_waits_for_its_second_count_and_then_shows_the_percentage(client, cast, draft):
+    item = item_of(draft, "ratio")
+    client.force_login(cast["bacninh_focal"])
+    url = reverse("item_save", args=[item.pk])
+    first = client.post(
+        url, {"numerator": "17", "explanation": "Theo báo cáo", "version": item.version}, **HTMX
+    )
+    body = first.content.decode()
+    assert first.status_code == 200  # not a refusal: the pair is not complete yet
+    assert "Nhập cả" in body and "alert-danger" not in body and 'value="17"' in body
+    item.refresh_from_db()
+    assert item.self_score is None and item.explanation == "Theo báo cáo"  # nothing typed lost
+    second = client.post(
+        url,
+        {
+            "numerator": "17",
+            "denominator": "20",
+            "explanation": "Theo báo cáo",
+            "version": item.version,
+        },
+        **HTMX,
+    )
+    body = second.content.decode()
+    assert "Đã lưu." in body and "85,0%" in body
+    item.refresh_from_db()
+    assert (item.ratio_numerator, item.ratio_denominator) == (17, 20)
+    assert item.self_score is not None
+
+
+def test_a_deduction_asks_for_the_cases_its_guidance_counts(client, cast, draft):
+    item = item_of(draft, "deduction")
+    client.force_login(cast["bacninh_focal"])
+    page = client.get(reverse("submission_workspace", args=[draft.pk])).content.decode()
+    assert f'id="cases-{item.pk}"' in page and "Số trường hợp" in page
+    response = client.post(
+        reverse("item_save", args=[item.pk]), {"cases": "2", "version": item.version}, **HTMX
+    )
+    body = response.content.decode()
+    assert "Đã lưu." in body
+    item.refresh_from_db()
+    step = Decimal(item.node.method_params["step"])
+    assert item.self_score == -min(2 * step, item.max_points)
+    assert item.ratio_numerator == 2  # the cases as typed
+    assert 'value="2"' in body

@@ -3,6 +3,7 @@ alone, and Ctrl-C (SIGINT to its process group) stops every process it started w
 
 A real `make run`, on a database file of its own and a free port: about a minute."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -111,10 +112,8 @@ def test_make_run_serves_with_its_worker_and_stops_on_ctrl_c(tmp_path):
         if make.poll() is None:
             os.killpg(make.pid, signal.SIGKILL)
         for pid in descendants(make.pid):
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         log.close()
 
 

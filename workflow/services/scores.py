@@ -12,7 +12,7 @@ from appraisal import permissions
 from appraisal.framework_files.spec import fmt_decimal
 from appraisal.models import DomainReview, ItemNote, ScoreItem
 from appraisal.models.choices import ScoringMethod, ScoringMode
-from appraisal.scoring import parse_entry
+from appraisal.scoring import parse_entry, shown
 from workflow.audit import audit_record
 from workflow.models import AuditKind
 from workflow.services.base import ReasonNeeded, TransitionInvalid, TransitionRefused
@@ -42,7 +42,7 @@ def _check_value(item: ScoreItem, value: Decimal | None) -> Decimal | None:
     if not low <= value <= high:
         raise ValidationError(
             _("Điểm phải trong khoảng %(low)s đến %(high)s.")
-            % {"low": low.normalize(), "high": high.normalize()}
+            % {"low": shown(low), "high": shown(high)}
         )
     return value + Decimal(0)
 
