@@ -36,3 +36,31 @@ document.addEventListener("change", (event) => {
     });
   }
 });
+
+// Nothing typed is lost silently. A field edited and not yet saved (an autosaving form
+// saves when the field is left; a refused or waiting entry comes back marked
+// data-unsaved) makes leaving the page — a link, Back, closing the tab — ask first.
+const edited = new Set();
+document.addEventListener("input", (event) => {
+  const form = event.target.form;
+  // a search or filter form (GET) holds nothing to lose
+  if (form && form.method.toLowerCase() === "post" && !form.hasAttribute("data-leave-freely")) {
+    edited.add(form);
+  }
+});
+document.addEventListener("submit", (event) => edited.delete(event.target));
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt instanceof HTMLFormElement ? event.detail.elt : null;
+  if (form && event.detail.successful) {
+    edited.delete(form);
+  }
+});
+window.addEventListener("beforeunload", (event) => {
+  const pending =
+    [...edited].some((form) => form.isConnected) ||
+    document.querySelector("form[data-unsaved]") !== null;
+  if (pending) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});

@@ -18,6 +18,8 @@ FILL_FORM = """form => {
   if (select) { select.selectedIndex = 1; }
   const score = form.querySelector('input[name=score]');
   if (score) { score.value = '0'; }
+  const cases = form.querySelector('input[name=cases]');
+  if (cases) { cases.value = '0'; }
   const num = form.querySelector('input[name=numerator]');
   if (num) { num.value = '9'; form.querySelector('input[name=denominator]').value = '10'; }
   form.querySelector('textarea[name=explanation]').value = 'Đã thực hiện theo kế hoạch của Bộ';

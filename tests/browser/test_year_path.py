@@ -61,9 +61,14 @@ def test_council_survey_publication_public_page_and_decision(
     for submission in campaign.submissions.all():
         page.goto(f"{base}/submissions/{submission.pk}/appraisal/")
         page.get_by_role("button", name="Lấy điểm đề xuất làm điểm chốt").click()
+        # each confirms first, with what it will do in numbers
+        expect(page.get_by_text("Tiêu chí được chốt bằng điểm đề xuất")).to_be_visible()
+        page.get_by_role("button", name="Lấy điểm đề xuất làm điểm chốt").click()
         expect(
             page.get_by_text(re.compile("Đã chốt \\d+ tiêu chí theo điểm đề xuất."))
         ).to_be_visible()
+        page.get_by_role("button", name="Chủ tịch xác nhận kết quả").click()
+        expect(page.get_by_text("Tổng điểm tự chấm → điểm chốt")).to_be_visible()
         page.get_by_role("button", name="Chủ tịch xác nhận kết quả").click()
         expect(page.get_by_text("Hội đồng đã chốt điểm hồ sơ.")).to_be_visible()
 
@@ -80,6 +85,9 @@ def test_council_survey_publication_public_page_and_decision(
     page.get_by_role("button", name="Xác nhận cập nhật 2 đơn vị").click()
     expect(page.get_by_text("Đã cập nhật điểm điều tra của 2 đơn vị.")).to_be_visible()
     page.goto(f"{base}/campaigns/{campaign.pk}/")
+    page.get_by_role("link", name="Công bố…").click()
+    expect(page.get_by_text("Hồ sơ được công bố kết quả")).to_be_visible()
+    page.get_by_label(re.compile("để xác nhận")).fill(str(campaign.year))
     page.get_by_role("button", name="Công bố").click()
     expect(page.get_by_text("Đã công bố.")).to_be_visible()
 
@@ -88,6 +96,8 @@ def test_council_survey_publication_public_page_and_decision(
     page.goto(f"{base}/results/")
     page.get_by_role("link", name=str(campaign.year)).click()
     expect(page.get_by_role("heading", name=f"Chỉ số CCHC năm {campaign.year}")).to_be_visible()
+    # every published document of the year is linked from its page
+    expect(page.get_by_role("heading", name="Văn bản công bố")).to_be_visible()
     expect(page.get_by_role("link", name="Thành phố Hà Nội")).to_be_visible()
     response = page.request.get(f"{base}/results/national/{campaign.year}/decision.pdf")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"

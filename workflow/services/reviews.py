@@ -178,7 +178,7 @@ def reviews_assign(
             review,
             name,
             actor=actor,
-            comment=_("Phân công: %(name)s") % {"name": reviewer.get_username()},
+            comment=_("Phân công: %(name)s") % {"name": _name(reviewer)},
             ip=ip,
             deferred=True,
         )
