@@ -78,8 +78,10 @@ def campaign_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
                     _("Đã thực hiện: %(action)s.") % {"action": action_label("campaign", name)},
                 )
                 return redirect("campaign_detail", pk=campaign.pk)
+    _ok, refused = offer(CampaignFlow, campaign, name, request.user, needs_reason=name in BACK)
     return confirm_page(
         request,
+        refused=refused if request.method == "GET" else "",
         campaign=campaign,
         title=action_label("campaign", name),
         consequences=consequences,

@@ -26,7 +26,10 @@ def confirm_page(
     typed_expected: str = "",
     error: str = "",
     danger: bool = False,
+    refused: str = "",
 ) -> HttpResponse:
+    """`refused`: why the service would refuse the action now — then the page says so and
+    offers no button."""
     return render(
         request,
         "appraisal/confirm.html",
@@ -43,6 +46,7 @@ def confirm_page(
             "action_url": action_url,
             "cancel_url": cancel_url,
             "danger": danger or bool(typed_expected),
+            "refused": refused,
         },
         status=400 if error else 200,
     )

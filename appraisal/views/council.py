@@ -33,7 +33,8 @@ from appraisal.services.council import (
 )
 from appraisal.views.confirm import confirm_page, confirmed
 from appraisal.views.reviews import parse_score
-from workflow.services.base import ReasonNeeded
+from workflow.flows import SubmissionFlow
+from workflow.services.base import ReasonNeeded, offer
 from workflow.services.scores import score_finalise, scores_finalise_from_proposals
 from workflow.services.submissions import submission_appraise, submission_send_back_to_review
 from workflow.states import QueryState, SubmissionState
@@ -283,8 +284,12 @@ def appraisal_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     _council_viewer(request, submission)
     ip = client_ip(request)
     if name in ("accept_proposals", "appraise") and not confirmed(request):
+        refused = ""
+        if name == "appraise":
+            _ok, refused = offer(SubmissionFlow, submission, "appraise", request.user)
         return confirm_page(
             request,
+            refused=refused,
             campaign=submission.campaign,
             subject=submission.unit.name,
             title=_("Lấy điểm đề xuất làm điểm chốt")

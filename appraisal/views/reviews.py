@@ -29,9 +29,10 @@ from appraisal.requests import client_ip
 from appraisal.services.campaigns import campaign_route_domain, campaign_set_query_days
 from appraisal.views.confirm import confirm_page, confirmed
 from appraisal.workdays import today
+from workflow.flows import DomainReviewFlow
 from workflow.services import queries as query_services
 from workflow.services import reviews as review_services
-from workflow.services.base import ReasonNeeded
+from workflow.services.base import ReasonNeeded, offer
 from workflow.services.scores import item_note_set, score_propose
 from workflow.states import DomainReviewState, QueryState
 
@@ -341,8 +342,11 @@ def review_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     review = permissions.get_review_for_user(request, pk)
     comment = request.POST.get("comment", "")[:4000]
     if name == "complete" and not confirmed(request):
+        review.completion_override = comment.strip()  # as the service will take it
+        _ok, refused = offer(DomainReviewFlow, review, "complete", request.user)
         return confirm_page(
             request,
+            refused=refused,
             campaign=review.submission.campaign,
             subject=f"{review.submission.unit.name} — {review.domain.code}. {review.domain.name}",
             title=_("Hoàn thành thẩm định lĩnh vực"),

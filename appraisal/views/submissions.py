@@ -130,8 +130,10 @@ def submission_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
     if name not in PAGE_TRANSITIONS:
         return HttpResponse(status=404)
     if name in CONFIRM_FIRST and not confirmed(request):
+        _ok, refused = offer(SubmissionFlow, submission, name, request.user)
         return confirm_page(
             request,
+            refused=refused,
             campaign=submission.campaign,
             subject=submission.unit.name,
             title=action_label("submission", name),

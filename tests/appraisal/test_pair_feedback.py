@@ -65,3 +65,32 @@ def test_a_differing_proposal_waits_for_its_reason_calmly_and_counts_stay_live(
     # the page's counts come with the item, swapped out of band
     assert 'id="review-summary"' in body and 'hx-swap-oob="true"' in body
     assert "Đã đề xuất 1/" in body and "1 tiêu chí điều chỉnh" in body
+
+
+def test_completion_confirms_with_numbers_and_offers_no_button_it_would_refuse(
+    client, cast, impact_review
+):
+    client.force_login(cast["home_reviewer"])
+    url = reverse("review_action", args=[impact_review.pk, "complete"])
+    page = client.post(url)
+    body = page.content.decode()
+    assert page.status_code == 200 and "Chưa thể thực hiện" in body
+    assert 'name="confirmed"' not in body  # no button to press
+    impact_review.refresh_from_db()
+    assert impact_review.state == "in_progress"
+    items = impact_review.submission.items.filter(
+        domain_id=impact_review.domain_id, applicable=True
+    ).exclude(scoring_mode="survey")
+    for item in items:
+        score_propose(
+            item=item,
+            actor=cast["home_reviewer"],
+            value=item.self_score if item.self_score is not None else Decimal(0),
+        )
+    page = client.post(url)
+    lines = dict(page.context["consequences"].lines)
+    assert lines["Tiêu chí đã có điểm đề xuất"] == items.count()
+    assert 'name="confirmed"' in page.content.decode()
+    client.post(url, {"confirmed": "1"})
+    impact_review.refresh_from_db()
+    assert impact_review.state == "completed"
