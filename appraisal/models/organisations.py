@@ -78,15 +78,13 @@ class Organisation(BilingualNameMixin):
         return holder.name_vi
 
 
-class OrganisationName(models.Model):
+class OrganisationName(BilingualNameMixin):
     """A name a unit bore until `valid_until` (renamed without a merger: Tỉnh Thừa Thiên
     Huế became Thành phố Huế on 01/01/2025, keeping its code)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="former_names"
     )
-    name_vi = models.CharField(_("tên tiếng Việt"), max_length=255)
-    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
     valid_until = models.DateField(_("dùng đến ngày"))
 
     class Meta:

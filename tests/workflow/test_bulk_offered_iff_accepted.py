@@ -3,12 +3,11 @@ reassign — are offered to a person if and only if their service accepts them f
 person, for the reviews that person sees."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import reverse
 
 from appraisal.models import DomainReview
 from tests.conftest import make_user, reviews_started
+from tests.workflow.test_offered_iff_accepted import accepted
 from workflow.services.reviews import reviews_assign, reviews_distribute, reviews_remind
 
 pytestmark = pytest.mark.django_db
@@ -21,21 +20,6 @@ PERSONAS = (
     "bacninh_focal",
     "outsider",
 )
-
-
-class _Undo(Exception):
-    pass
-
-
-def accepted(service, **kwargs) -> bool:
-    try:
-        with transaction.atomic():
-            service(**kwargs)
-            raise _Undo
-    except _Undo:
-        return True
-    except (ValidationError, PermissionDenied):
-        return False
 
 
 @pytest.fixture
