@@ -96,9 +96,15 @@ def deadlines(on: datetime.date) -> list[Deadline]:
     """Every open deadline: self-assessments, domain reviews (not while paused), queries."""
     people = People()
     out = []
+    # the deadline rule: a unit may still send after the campaign moved on while its own
+    # deadline runs, so it is still reminded (and not chased once it no longer can)
     drafts = Submission.objects.filter(
         state__in=[SubmissionState.DRAFT, SubmissionState.PENDING_APPROVAL],
-        campaign__state=CampaignState.SELF_ASSESSMENT,
+        campaign__state__in=[
+            CampaignState.SELF_ASSESSMENT,
+            CampaignState.REVIEW,
+            CampaignState.COUNCIL,
+        ],
     ).select_related("unit", "campaign")
     stage = dict(
         StageDeadline.objects.filter(stage=Stage.SELF_ASSESSMENT).values_list(
@@ -113,6 +119,8 @@ def deadlines(on: datetime.date) -> list[Deadline]:
     for submission in drafts:
         due = own.get(submission.pk) or stage.get(submission.campaign_id)
         if due is None:
+            continue
+        if submission.campaign.state != CampaignState.SELF_ASSESSMENT and due < on:
             continue
         out.append(
             _unit_deadline(

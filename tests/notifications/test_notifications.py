@@ -129,6 +129,19 @@ def test_escalation_reaches_the_right_people(cast, bn_only, program):
     assert reminders.scan(D(2027, 1, 22)) == 0
 
 
+def test_a_unit_whose_deadline_runs_is_reminded_after_the_campaign_moved_on(
+    personas, bn_only, django_capture_on_commit_callbacks
+):
+    from workflow.services.campaigns import campaign_start_review
+
+    campaign_start_review(campaign=bn_only.campaign, actor=personas["secretariat"])
+    # due Fri 15/01/2027 (its stage's deadline): still reminded before it...
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.scan(D(2027, 1, 11)) == 2
+    # ...but not chased once it can no longer send: the secretariat reopens it if need be
+    assert reminders.scan(D(2027, 1, 18)) == 0
+
+
 def test_the_bell_counts_lists_and_marks_read(client, personas):
     user = personas["bacninh_focal"]
     first = notify(recipient=user, kind="published", context={"title": "2026"}, url_name="inbox")
