@@ -12,22 +12,28 @@ host=$2
 
 setsid "$bin/python" manage.py qcluster &
 worker=$!
-"$bin/python" manage.py runserver "$host" &
+# the server (and its autoreloading child) in a session of its own too, stopped as a whole
+setsid "$bin/python" manage.py runserver "$host" &
 server=$!
 
-alive() { kill -0 "$1" 2>/dev/null; }
+# running, not merely a zombie waiting to be reaped (kill -0 succeeds on those)
+alive() {
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+  [ -n "$state" ] && [ "$state" != Z ]
+}
 
 stop() {
   trap - INT TERM EXIT
   kill -TERM "$worker" 2>/dev/null
-  kill -TERM "$server" 2>/dev/null
-  for _ in $(seq 40); do
+  env kill -s TERM -- "-$server" 2>/dev/null
+  for _ in $(seq 25); do
     alive "$worker" || alive "$server" || break
     sleep 0.2
   done
-  # whatever did not stop in 8 s: the worker's whole session, then the server
-  kill -KILL -- "-$worker" 2>/dev/null
-  kill -KILL "$server" 2>/dev/null
+  # whatever did not stop in 5 s (a worker busy making a PDF): the worker's whole session,
+  # then the server; the task it held is delivered again after Q_RETRY
+  # (the kill program, not dash's builtin, which cannot signal a process group)
+  env kill -s KILL -- "-$worker" "-$server" 2>/dev/null
   wait 2>/dev/null
   exit 0
 }

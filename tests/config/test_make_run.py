@@ -106,8 +106,12 @@ def test_make_run_serves_with_its_worker_and_stops_on_ctrl_c(tmp_path):
         stop_by = time.monotonic() + 10
         while time.monotonic() < stop_by and (make.poll() is None or any(map(alive, started))):
             time.sleep(0.2)
-        left = sorted(pid for pid in started if alive(pid))
-        assert make.poll() is not None and left == [], (left, output[-2000:])
+        left = {
+            pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:120]
+            for pid in started
+            if alive(pid)
+        }
+        assert make.poll() is not None and left == {}, (left, output[-1500:])
     finally:
         if make.poll() is None:
             os.killpg(make.pid, signal.SIGKILL)

@@ -175,9 +175,10 @@ def test_timeline_queries_do_not_grow(client, cast, bac_ninh, size, django_asser
     )[:size]:
         score_set_self(item=item, actor=cast["bacninh_focal"], value=0)
     client.force_login(cast["bacninh_leader"])
-    # session, user, submission with campaign/program/unit/framework, role grants,
-    # count of events, the page of events
-    with django_assert_num_queries(6):
+    # session, user, submission with campaign/program/unit/framework, role grants, the
+    # domains of the filter, count of events, the page of events, the people named on it and
+    # their organisations
+    with django_assert_num_queries(9):
         response = client.get(reverse("submission_timeline", args=[bac_ninh.pk]))
     assert len(response.context["page"].object_list) == size
 
