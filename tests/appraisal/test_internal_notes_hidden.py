@@ -25,7 +25,14 @@ SKIP = ("/accounts/logout", "/i18n/", "/admin/", "/static/", "/healthz")
 
 
 @pytest.fixture
-def reviewed_with_notes(cast, campaign, bac_ninh):
+def reviewed_with_notes(noted_review):
+    """…and the self-assessment report made, so that the crawl reaches the PDF too."""
+    ensure_self_assessment_report(noted_review.submission_id)
+    return noted_review
+
+
+@pytest.fixture
+def noted_review(cast, campaign, bac_ninh):
     reviews_started([bac_ninh], cast["secretariat"])
     review = DomainReview.objects.get(submission=bac_ninh, domain__code="6")
     reviewer = cast["finance_reviewer"]
@@ -36,7 +43,6 @@ def reviewed_with_notes(cast, campaign, bac_ninh):
     item_note_set(item=item, text=f"Đối chiếu lại {NOTE}", actor=reviewer)
     query = query_raise(review=review, items=[item], question="Đề nghị bổ sung.", actor=reviewer)
     query_answer(query=query, answer="Đã bổ sung.", actor=cast["bacninh_focal"])
-    ensure_self_assessment_report(bac_ninh.pk)
     return review
 
 
@@ -123,10 +129,11 @@ NOTE_READERS = {
 
 @pytest.mark.parametrize("persona", sorted(NOTE_READERS))
 def test_who_reads_internal_notes_on_the_review_page_and_the_timeline(
-    client, cast, reviewed_with_notes, persona
+    client, cast, noted_review, persona
 ):
     from appraisal.permissions import sees_internal_notes
 
+    reviewed_with_notes = noted_review
     submission = reviewed_with_notes.submission
     user = cast[persona]
     assert sees_internal_notes(user, submission) is NOTE_READERS[persona]

@@ -187,7 +187,7 @@ def test_a_proposal_waits_calmly_counts_stay_live_and_completion_confirms(
         "1"
     )
     # not every item has a proposal yet: the page says why and offers no button
-    expect(page.get_by_role("alert")).to_contain_text("Còn")
+    expect(page.locator(".alert-danger", has_text="Chưa thể thực hiện")).to_be_visible()
     expect(page.get_by_role("button", name="Hoàn thành thẩm định lĩnh vực")).to_have_count(0)
     page.get_by_role("link", name="Quay lại").click()
     review.refresh_from_db()
