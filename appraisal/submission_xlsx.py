@@ -373,21 +373,14 @@ def import_submission(*, submission: Submission, data: bytes, actor, ip: str | N
     changed = 0
     for change in import_changes(submission, data):
         before = change.item.version
-        if change.entry is None:  # the score stays as it is; the explanation changes
-            updated = score_set_self(
-                item=change.item,
-                actor=actor,
-                value=change.item.self_score,
-                explanation=change.explanation,
-                ip=ip,
-            )
-        else:
-            updated = score_set_self(
-                item=change.item,
-                actor=actor,
-                entry=change.entry,
-                explanation=change.explanation,
-                ip=ip,
-            )
+        # no entry: the score stays as it is and only the explanation changes
+        score = (
+            {"entry": change.entry}
+            if change.entry is not None
+            else {"value": change.item.self_score}
+        )
+        updated = score_set_self(
+            item=change.item, actor=actor, explanation=change.explanation, ip=ip, **score
+        )
         changed += updated.version != before
     return changed
