@@ -25,6 +25,7 @@ from appraisal.models import (
     Submission,
 )
 from appraisal.models.choices import NodeKind, Role
+from appraisal.problems import problem_text
 from appraisal.requests import client_ip
 from appraisal.services.council import (
     council_member_add,
@@ -39,9 +40,7 @@ from workflow.services.scores import score_finalise, scores_finalise_from_propos
 from workflow.services.submissions import submission_appraise, submission_send_back_to_review
 from workflow.states import QueryState, SubmissionState
 
-
-def _problem(exc: Exception) -> str:
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+_problem = problem_text
 
 
 def _council_viewer(request: HttpRequest, submission: Submission) -> None:
