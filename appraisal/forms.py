@@ -58,7 +58,7 @@ class OrganisationFilterForm(forms.Form):
 
 
 class RoleGrantForm(forms.Form):
-    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    username = forms.CharField(label=_("Người dùng"), max_length=254)
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
     organisation = forms.ModelChoiceField(
         label=_("Cơ quan, đơn vị"),
@@ -66,25 +66,21 @@ class RoleGrantForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, program: Program, **kwargs):
+    def __init__(self, *args, program: Program, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        # the organisations a grant in this program may name: the national bodies (no
-        # parent) and the program owner's own departments and communes — not every
-        # province's (thousands at national scale)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            Q(parent__isnull=True) | Q(parent_id=program.owner_id)
-        ).order_by("kind", "code")
-
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("Không có người dùng “%(name)s”.") % {"name": username})
-        self.cleaned_data["user"] = user
-        return username
+        self.fields["username"] = PersonField(
+            label=_("Người dùng"),
+            help_text=_("Gõ tên, tên đăng nhập hoặc thư điện tử để chọn."),
+            widget=PickerInput(search_url),
+        )
+        self.fields["organisation"].queryset = program_organisations(program).order_by(
+            "kind", "code"
+        )
 
     def clean(self):
         data = super().clean()
+        if data.get("username") is not None:
+            data["user"] = data["username"]
         if data.get("role") in ORGANISATION_ROLES and not data.get("organisation"):
             self.add_error("organisation", _("Vai trò này cần chỉ rõ cơ quan, đơn vị."))
         return data
@@ -180,3 +176,300 @@ class CloseQueryForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# Pickers: a text field with a search-as-you-type list (htmx fills a <datalist>) ----------
+
+
+class PickerInput(forms.TextInput):
+    """A text input that offers matches while one types: the server's search page fills the
+    <datalist> (people by name, login or e-mail; organisations by code or name)."""
+
+    def __init__(self, search_url: str = "", attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id', name)}-options"
+        attrs.update(
+            {
+                "list": list_id,
+                "autocomplete": "off",
+                "hx-get": self.search_url,
+                "hx-trigger": "input changed delay:250ms, focus once",
+                "hx-target": f"#{list_id}",
+                "hx-swap": "innerHTML",
+            }
+        )
+        return format_html(
+            '{}<datalist id="{}"></datalist>', super().render(name, value, attrs, renderer), list_id
+        )
+
+
+class PersonField(forms.CharField):
+    """A person, typed as login or e-mail (the picker offers both)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        found = list(
+            get_user_model()
+            .objects.filter(Q(username__iexact=text) | Q(email__iexact=text), is_active=True)
+            .order_by("pk")[:2]
+        )
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("Không tìm thấy người dùng “%(name)s”: chọn trong danh sách gợi ý.")
+                % {"name": text}
+            )
+        return found[0]
+
+
+class OrganisationField(forms.CharField):
+    """An organisation, typed as its code (the picker offers code and name)."""
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset if queryset is not None else Organisation.objects.all()
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        found = self.queryset.filter(code__iexact=text).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("Không có cơ quan mã “%(code)s”: chọn trong danh sách gợi ý.") % {"code": text}
+            )
+        return found
+
+
+def program_organisations(program: Program):
+    """The organisations a program deals with: the national bodies (no parent) and the
+    program owner's own departments and communes — not every province's."""
+    return Organisation.objects.filter(Q(parent__isnull=True) | Q(parent_id=program.owner_id))
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"))
+    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+    organisation = OrganisationField(
+        label=_("Cơ quan, đơn vị"),
+        required=False,
+        help_text=_("Gõ mã hoặc tên để chọn; cần cho đầu mối, chuyên viên, lãnh đạo đơn vị."),
+    )
+
+    def __init__(self, *args, program: Program, search_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = program_organisations(program)
+        self.fields["organisation"].widget = PickerInput(search_url)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") in ORGANISATION_ROLES and not data.get("organisation"):
+            self.add_error("organisation", _("Vai trò này cần chỉ rõ cơ quan, đơn vị."))
+        return data
+
+
+class PeopleFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Danh sách (CSV hoặc XLSX)"),
+        help_text=_(
+            "Các cột: họ và tên, thư điện tử, mã cơ quan, vai trò. Tệp được kiểm tra toàn bộ; nếu có lỗi, không ai được mời."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.FRAMEWORK_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (tối đa %(limit)s).")
+                % {"limit": filesizeformat(settings.FRAMEWORK_UPLOAD_MAX_BYTES)}
+            )
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+        return upload
+
+
+class ProposeForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"))
+    organisation = forms.ModelChoiceField(
+        label=_("Đơn vị"), queryset=Organisation.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[org.pk for org in organisations]
+        )
+
+
+PEOPLE_SORTS = {
+    "name": ("first_name", "username"),
+    "-name": ("-first_name", "-username"),
+    "login": ("username",),
+    "-login": ("-username",),
+    "last_login": ("last_login", "username"),
+    "-last_login": ("-last_login", "username"),
+    "state": ("state_order", "username"),
+    "-state": ("-state_order", "username"),
+}
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên, tên đăng nhập, thư điện tử"), required=False)
+    role = forms.ChoiceField(
+        label=_("Vai trò"), required=False, choices=[("", _("Tất cả")), *Role.choices]
+    )
+    state = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            ("invited", _("Đã mời, chưa đặt mật khẩu")),
+            ("active", _("Đang hoạt động")),
+            ("disabled", _("Đã khóa")),
+        ],
+    )
+    organisation = forms.CharField(label=_("Mã cơ quan"), required=False, max_length=40)
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        required=False,
+        choices=[
+            ("name", _("Họ tên (A–Z)")),
+            ("-name", _("Họ tên (Z–A)")),
+            ("login", _("Tên đăng nhập (A–Z)")),
+            ("-login", _("Tên đăng nhập (Z–A)")),
+            ("-last_login", _("Đăng nhập gần nhất trước")),
+            ("last_login", _("Đăng nhập lâu nhất trước")),
+            ("state", _("Trạng thái")),
+            ("-state", _("Trạng thái (ngược)")),
+        ],
+    )
+
+
+class CampaignSetupForm(forms.Form):
+    """A new year: per level, the framework and the units in scope (all the level's assessed
+    units, or those ticked); each stage's length in working days."""
+
+    year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
+    name_vi = forms.CharField(label=_("Tên đợt (tiếng Việt)"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Tên đợt (tiếng Anh)"), max_length=200, required=False)
+    starts_on = forms.DateField(
+        label=_("Ngày bắt đầu tự đánh giá"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, program: Program, candidates, frameworks_by_level, **kwargs):
+        from appraisal.models.choices import Stage
+        from appraisal.services.campaigns import STAGE_DAYS_DEFAULT
+
+        super().__init__(*args, **kwargs)
+        self.levels = []
+        for stage, days in STAGE_DAYS_DEFAULT.items():
+            self.fields[f"days_{stage}"] = forms.IntegerField(
+                label=_("%(stage)s: số ngày làm việc") % {"stage": Stage(stage).label},
+                min_value=1,
+                max_value=250,
+                initial=days,
+            )
+        for level, frameworks in frameworks_by_level.items():
+            label = Level(level).label
+            self.fields[f"framework_{level}"] = forms.ModelChoiceField(
+                label=_("Bộ chỉ số — %(level)s") % {"level": label},
+                queryset=frameworks,
+                required=False,
+                empty_label=_("— không đánh giá cấp này —"),
+                initial=frameworks.first(),
+            )
+            self.fields[f"all_{level}"] = forms.BooleanField(
+                label=_("Tất cả đơn vị được đánh giá của cấp này (%(n)s)")
+                % {"n": len(candidates[level])},
+                required=False,
+                initial=True,
+            )
+            self.fields[f"units_{level}"] = forms.MultipleChoiceField(
+                label=_("Hoặc chọn từng đơn vị"),
+                required=False,
+                choices=[(unit.code, f"{unit.code} — {unit.name}") for unit in candidates[level]],
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.levels.append(level)
+        self.candidates = candidates
+
+    def level_fields(self):
+        return [
+            (self[f"framework_{level}"], self[f"all_{level}"], self[f"units_{level}"])
+            for level in self.levels
+        ]
+
+    def stage_fields(self):
+        return [self[name] for name in self.fields if name.startswith("days_")]
+
+    def clean(self):
+        data = super().clean()
+        chosen_frameworks, units = [], []
+        for level in self.levels:
+            framework = data.get(f"framework_{level}")
+            codes = data.get(f"units_{level}") or []
+            if framework is None:
+                if codes:
+                    self.add_error(f"units_{level}", _("Cấp này chưa chọn bộ chỉ số."))
+                continue
+            chosen_frameworks.append(framework)
+            by_code = {unit.code: unit for unit in self.candidates[level]}
+            if data.get(f"all_{level}"):
+                units += list(by_code.values())
+            elif codes:
+                units += [by_code[code] for code in codes]
+            else:
+                self.add_error(
+                    f"units_{level}",
+                    _("Chọn “tất cả đơn vị” hoặc đánh dấu từng đơn vị được đánh giá."),
+                )
+        if not chosen_frameworks:
+            raise forms.ValidationError(_("Chọn bộ chỉ số cho ít nhất một cấp."))
+        data["frameworks"], data["units"] = chosen_frameworks, units
+        data["days"] = {
+            name[5:]: data.get(name) for name in self.fields if name.startswith("days_")
+        }
+        return data
+
+
+class CampaignUnitsForm(forms.Form):
+    units = forms.MultipleChoiceField(
+        label=_("Đơn vị"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+    reason = forms.CharField(label=_("Lý do"), required=False, max_length=500)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_code = {unit.code: unit for unit in units}
+        self.fields["units"].choices = [(unit.code, f"{unit.code} — {unit.name}") for unit in units]
+
+    def chosen(self):
+        return [self.by_code[code] for code in self.cleaned_data["units"]]
+
+
+class ResultsImportForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    level = forms.ChoiceField(label=_("Cấp"), choices=Level.choices)
+    file = forms.FileField(
+        label=_("Tệp kết quả (CSV hoặc XLSX)"),
+        help_text=_(
+            "Các cột: unit_code hoặc unit_name, appraisal_points, survey_points; tùy chọn max_points, domain_<mã> và domain_<mã>_max. Tệp được kiểm tra toàn bộ; nếu có lỗi, không có gì được ghi."
+        ),
+    )
+
+    def clean_file(self):
+        return PeopleFileForm.clean_file(self)

@@ -7,8 +7,10 @@ from appraisal.views import (
     council,
     dashboard,
     extensions,
+    people,
     results,
     reviews,
+    setup,
 )
 
 urlpatterns = [
@@ -45,6 +47,32 @@ urlpatterns = [
         name="submission_transition",
     ),
     path("programs/<int:pk>/roles/", views.role_list, name="role_list"),
+    path("programs/<int:pk>/people/", people.people_list, name="people_list"),
+    path(
+        "programs/<int:pk>/people/import/",
+        people.people_import_confirm,
+        name="people_import_confirm",
+    ),
+    path(
+        "programs/<int:pk>/people/<int:user_pk>/active/",
+        people.person_set_active,
+        name="person_set_active",
+    ),
+    path("programs/<int:pk>/people/search/", people.people_search, name="people_search"),
+    path(
+        "programs/<int:pk>/organisations/search/",
+        people.organisation_search,
+        name="organisation_search",
+    ),
+    path("invitations/<int:pk>/resend/", people.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/decide/", people.proposal_decide, name="proposal_decide"),
+    path("programs/<int:pk>/campaigns/new/", setup.campaign_new, name="campaign_new"),
+    path(
+        "programs/<int:pk>/results/import/",
+        setup.results_import_page,
+        name="results_import_page",
+    ),
+    path("campaigns/<int:pk>/units/", setup.campaign_units, name="campaign_units"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("programs/<int:program_pk>/audit.csv", views.audit_export, name="audit_export"),
     path("campaigns/<int:pk>/routing/", reviews.review_routing, name="review_routing"),

@@ -261,6 +261,8 @@ REMINDER_OFFSETS = [
     int(n) for n in os.environ.get("REMINDER_OFFSETS", "5,2,1").split(",") if n.strip()
 ]
 # The address of the site as users reach it: links in e-mails point there.
+# An invitation's link (to set one's password) stays valid this long.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # guardian: no anonymous object permissions are ever granted.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from appraisal.views import public, two_factor
+from appraisal.views import people, public, two_factor
 from config.health import healthz
 
 admin.site.site_header = "parcouncil"
@@ -24,6 +24,11 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path(
+        "accounts/welcome/<uidb64>/<token>/",
+        people.InvitationAcceptView.as_view(),
+        name="invitation_accept",
     ),
     path("admin/", admin.site.urls),
     # published results: no login

@@ -59,6 +59,22 @@ EVENTS = {
         gettext_lazy("Mở lại tự đánh giá"),
         gettext_lazy("Cơ quan thường trực mở lại tự đánh giá cho đơn vị: %(title)s."),
     ),
+    "role_granted": (
+        gettext_lazy("Được giao vai trò mới"),
+        gettext_lazy("Bạn được giao vai trò: %(title)s."),
+    ),
+    "focal_point_proposed": (
+        gettext_lazy("Đề xuất cán bộ đầu mối"),
+        gettext_lazy("Lãnh đạo đơn vị đề xuất cán bộ đầu mối, chờ phê duyệt: %(title)s."),
+    ),
+    "proposal_approved": (
+        gettext_lazy("Đề xuất được phê duyệt"),
+        gettext_lazy("Cơ quan thường trực đã phê duyệt và gửi lời mời: %(title)s."),
+    ),
+    "proposal_rejected": (
+        gettext_lazy("Đề xuất không được phê duyệt"),
+        gettext_lazy("Cơ quan thường trực không phê duyệt đề xuất: %(title)s."),
+    ),
     "deadline_reminder": (gettext_lazy("Sắp đến hạn"), gettext_lazy("Sắp đến hạn: %(title)s.")),
     "deadline_escalation": (gettext_lazy("Quá hạn"), gettext_lazy("Đã quá hạn: %(title)s.")),
 }

@@ -14,6 +14,7 @@ class AuditKind(models.TextChoices):
     EVIDENCE = "evidence", _("Tài liệu kiểm chứng")
     NOTE = "note", _("Ghi chú nội bộ")
     REMINDER = "reminder", _("Nhắc việc")
+    ACCOUNT = "account", _("Tài khoản")
 
 
 class AuditEvent(models.Model):

@@ -15,6 +15,7 @@ from appraisal.models.organisations import (
     OrganisationName,
     Program,
 )
+from appraisal.models.people import Invitation
 from appraisal.models.results import SurveyResult, SurveyUpload, UnitResult
 from appraisal.models.reviews import (
     DomainOwner,
@@ -37,6 +38,7 @@ __all__ = [
     "ExtensionRequest",
     "Framework",
     "FrameworkNode",
+    "Invitation",
     "ItemNote",
     "NotApplicableRequest",
     "Organisation",

@@ -71,7 +71,7 @@ class Role(models.TextChoices):
     FOCAL_POINT = "focal_point", _("Cán bộ đầu mối của đơn vị")
     LEADER = "leader", _("Lãnh đạo đơn vị")
     COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng")
-    COUNCIL_CHAIR = "council_chair", _("Chủ tịch Hội đồng")
+    COUNCIL_CHAIR = "council_chair", _("Chủ trì Hội đồng (Chủ tịch, Phó Chủ tịch)")
     MANAGER = "manager", _("Lãnh đạo, người theo dõi")
 
 

@@ -20,7 +20,7 @@ from appraisal.models import (
     StageDeadline,
     Submission,
 )
-from appraisal.models.choices import NodeKind, ScoringMethod, Stage
+from appraisal.models.choices import NodeKind, OrganisationKind, ScoringMethod, Stage
 from workflow.states import CampaignState
 
 
@@ -267,3 +267,177 @@ def _audit_campaign(campaign: Campaign, action: str, *, actor, ip: str | None, *
         stage=campaign.state,
         **fields,
     )
+
+
+# A new year, from a page or a command ------------------------------------------------------
+
+# the stages whose length is set in working days when a campaign is created, in order
+STAGE_DAYS_DEFAULT = {
+    Stage.SELF_ASSESSMENT: 20,
+    Stage.REVIEW: 15,
+    Stage.COUNCIL: 10,
+    Stage.PUBLICATION: 10,
+}
+
+
+def campaign_candidates(program: Program, level: str, year: int) -> list[Organisation]:
+    """The units a campaign of `program` may put in scope at `level`: assessed, existing at
+    the year's end; ministries and provinces for a national program, the owner's own
+    departments and communes for a province's or ministry's program."""
+    units = Organisation.objects.filter(kind=level, assessed=True)
+    if level in (OrganisationKind.MINISTRY, OrganisationKind.PROVINCE):
+        units = units.filter(parent__isnull=True)
+    else:
+        units = units.filter(parent_id=program.owner_id)
+    year_end = datetime.date(year, 12, 31)
+    return [unit for unit in units.order_by("code") if unit.is_valid_on(year_end)]
+
+
+def stage_dates(
+    starts_on: datetime.date, days: dict[str, int]
+) -> dict[str, tuple[datetime.date, datetime.date]]:
+    """Each stage's first day and deadline: the stages follow each other, each lasting its
+    number of working days (the first starting on `starts_on`)."""
+    from appraisal.workdays import add_working_days, is_working_day
+
+    dates, start = {}, starts_on
+    for stage in STAGE_DAYS_DEFAULT:
+        length = days[stage]
+        if not 1 <= length <= 250:
+            raise ValidationError(
+                _("Thời gian giai đoạn “%(stage)s” phải từ 1 đến 250 ngày làm việc.")
+                % {"stage": Stage(stage).label}
+            )
+        # a stage lasting n working days from a working day ends n-1 working days later
+        first = start if is_working_day(start) else add_working_days(start, 1)
+        due = add_working_days(first, length - 1)
+        dates[stage] = (start, due)
+        start = add_working_days(due, 1)
+    return dates
+
+
+@transaction.atomic
+def campaign_setup(
+    *,
+    program: Program,
+    year: int,
+    name_vi: str,
+    name_en: str = "",
+    frameworks: Iterable[Framework],
+    units: Iterable[Organisation],
+    starts_on: datetime.date,
+    days: dict[str, int],
+    actor: AbstractBaseUser | None,
+    ip: str | None = None,
+) -> Campaign:
+    """A new year in one step, all or nothing: the campaign, its framework per level, its
+    units in scope and the deadline of every stage (in working days). The campaign stays in
+    preparation: the secretariat opens self-assessment when ready."""
+    from workflow.models import AuditKind
+
+    _check_secretariat(actor, program.pk)
+    frameworks, units = list(frameworks), list(units)
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("Năm đánh giá không hợp lệ."))
+    if not frameworks:
+        raise ValidationError(_("Chọn bộ chỉ số cho ít nhất một cấp."))
+    if not units:
+        raise ValidationError(_("Chọn ít nhất một đơn vị được đánh giá."))
+    levels = {framework.level for framework in frameworks}
+    outside = sorted({unit.code for unit in units if unit.kind not in levels})
+    if outside:
+        raise ValidationError(
+            _("Các đơn vị sau không thuộc cấp nào có bộ chỉ số: %(codes)s.")
+            % {"codes": ", ".join(outside)}
+        )
+    dates = stage_dates(starts_on, days)
+    campaign = campaign_create(
+        program=program,
+        year=year,
+        name_vi=name_vi.strip() or f"Chỉ số cải cách hành chính năm {year}",
+        name_en=name_en.strip() or f"PAR Index {year}",
+        frameworks=frameworks,
+        actor=actor,
+    )
+    for stage, (first, due) in dates.items():
+        campaign_set_deadline(
+            campaign=campaign, stage=stage, starts_on=first, due_on=due, actor=actor
+        )
+    added = campaign_add_units(campaign=campaign, units=units, actor=actor)
+    _audit_campaign(
+        campaign,
+        "create",
+        actor=actor,
+        ip=ip,
+        kind=AuditKind.TRANSITION,
+        field="units",
+        new_value=str(added),
+        comment=", ".join(f"{f.level}:{f.code}" for f in frameworks)[:500],
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_remove_units(
+    *,
+    campaign: Campaign,
+    units: Iterable[Organisation],
+    reason: str,
+    actor: AbstractBaseUser | None,
+    ip: str | None = None,
+) -> int:
+    """Take units out of scope before self-assessment starts (their empty reports go)."""
+    from workflow.models import AuditKind
+
+    _check_secretariat(actor, campaign.program_id)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.state != CampaignState.DRAFT:
+        raise ValidationError(
+            _("Chỉ bớt đơn vị khi đợt đánh giá đang chuẩn bị (trước khi mở tự đánh giá).")
+        )
+    if not reason.strip():
+        raise ValidationError(_("Cần nêu lý do bớt đơn vị."))
+    codes = sorted(unit.code for unit in units)
+    submissions = campaign.submissions.filter(unit__in=list(units))
+    if submissions.filter(documents__isnull=False).exists():
+        raise ValidationError(_("Hồ sơ của đơn vị đã có tài liệu: không bớt được."))
+    removed = submissions.count()
+    ScoreItem.objects.filter(submission__in=submissions).delete()
+    submissions.delete()
+    _audit_campaign(
+        campaign,
+        "remove_units",
+        actor=actor,
+        ip=ip,
+        kind=AuditKind.TRANSITION,
+        field="units",
+        old_value=", ".join(codes)[:200],
+        comment=reason.strip()[:500],
+    )
+    return removed
+
+
+@transaction.atomic
+def campaign_units_add(
+    *,
+    campaign: Campaign,
+    units: Iterable[Organisation],
+    actor: AbstractBaseUser | None,
+    ip: str | None = None,
+) -> int:
+    """`campaign_add_units` from a page or a command, audited."""
+    from workflow.models import AuditKind
+
+    units = list(units)
+    added = campaign_add_units(campaign=campaign, units=units, actor=actor)
+    if added:
+        _audit_campaign(
+            campaign,
+            "add_units",
+            actor=actor,
+            ip=ip,
+            kind=AuditKind.TRANSITION,
+            field="units",
+            new_value=", ".join(sorted(unit.code for unit in units))[:200],
+        )
+    return added

@@ -127,3 +127,43 @@ def deduction_cases(item) -> str:
     step = Decimal(item.node.method_params.get("step", "0.25"))
     cases = -item.self_score / step
     return str(int(cases)) if cases == cases.to_integral_value() else ""
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label: str) -> str:
+    """A sortable column's header link: keeps the list's other filters, turns the order on a
+    second click, and says the current order to screen readers (aria-sort goes on the <th>
+    through `sort_state`)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    request = context["request"]
+    current = request.GET.get("sort", "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["sort"] = f"-{key}" if current == key else key
+    arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
+    return format_html(
+        '<a href="?{}" class="link-body-emphasis" title="{}">{}{}</a>',
+        query.urlencode(),
+        _("Sắp xếp theo cột này"),
+        label,
+        arrow,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def sort_state(context, key: str) -> str:
+    current = context["request"].GET.get("sort", "")
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return "none"
+
+
+@register.filter
+def role_label(value: str) -> str:
+    from appraisal.models.choices import Role
+
+    return Role(value).label if value in Role.values else value

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -15,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import consequences, permissions
+from appraisal.forms import OrganisationField, PersonField, program_organisations
 from appraisal.models import (
     CouncilMember,
     CouncilSession,
     DomainReview,
     FrameworkNode,
-    Organisation,
     ScoreItem,
     Submission,
 )
@@ -72,16 +71,12 @@ def council_page(request: HttpRequest, pk: int) -> HttpResponse:
         permissions.require(secretariat)
         try:
             if request.POST.get("form") == "member":
-                user = (
-                    get_user_model()
-                    .objects.filter(username=request.POST.get("username", "").strip())
-                    .first()
-                )
-                organisation = Organisation.objects.filter(
-                    code=request.POST.get("organisation", "").strip()
-                ).first()
+                user = PersonField(required=False).clean(request.POST.get("username", ""))
+                organisation = OrganisationField(
+                    required=False, queryset=program_organisations(campaign.program)
+                ).clean(request.POST.get("organisation", ""))
                 if user is None or organisation is None:
-                    raise ValidationError(_("Không tìm thấy tài khoản hoặc cơ quan."))
+                    raise ValidationError(_("Chọn người và cơ quan trong danh sách gợi ý."))
                 council_member_add(
                     campaign=campaign,
                     user=user,

@@ -52,7 +52,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     for campaign in page:
         campaign.show_counts = permissions.sees_all_units(request.user, campaign.program_id)
-    return render(request, "appraisal/campaign_list.html", {"campaigns": page, "page": page})
+    programs = Program.objects.filter(
+        pk__in=permissions.secretariat_program_ids(request.user)
+    ).order_by("code")
+    return render(
+        request,
+        "appraisal/campaign_list.html",
+        {"campaigns": page, "page": page, "secretariat_programs": programs},
+    )
 
 
 @login_required
@@ -86,6 +93,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sees_all_units": permissions.sees_all_units(request.user, campaign.program_id),
             "today": timezone.localdate(),
             "can_manage_reviews": permissions.can_manage_reviews(request.user, campaign.program_id),
+            "secretariat": permissions.is_secretariat(request.user, campaign.program_id),
             "campaign_actions": campaign_actions(request.user, campaign),
             "sees_council": permissions.is_secretariat(request.user, campaign.program_id)
             or permissions.has_role(

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +29,11 @@ def _program_for_secretariat(request: HttpRequest, pk: int) -> Program:
 def role_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The roles of a program; the secretariat grants and revokes them here."""
     program = _program_for_secretariat(request, pk)
-    grant_form = RoleGrantForm(request.POST or None, program=program)
+    grant_form = RoleGrantForm(
+        request.POST or None,
+        program=program,
+        search_url=reverse("people_search", args=(program.pk,)),
+    )
     if request.method == "POST" and grant_form.is_valid():
         data = grant_form.cleaned_data
         try:
@@ -43,7 +48,9 @@ def role_list(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             grant_form.add_error(None, exc)
         else:
-            messages.success(request, _("Đã cấp quyền cho %(name)s.") % {"name": data["username"]})
+            messages.success(
+                request, _("Đã cấp quyền cho %(name)s.") % {"name": data["user"].get_username()}
+            )
             return redirect("role_list", pk=program.pk)
     assignments = RoleAssignment.objects.filter(program=program).select_related(
         "user", "organisation", "granted_by"
