@@ -262,7 +262,10 @@ def program_organisations(program: Program):
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     email = forms.EmailField(label=_("Thư điện tử"))
-    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+    # no role chosen by default: a slip must not make someone the secretariat
+    role = forms.ChoiceField(
+        label=_("Vai trò"), choices=[("", _("— chọn vai trò —")), *Role.choices]
+    )
     organisation = OrganisationField(
         label=_("Cơ quan, đơn vị"),
         required=False,

@@ -23,7 +23,6 @@ from workflow.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture(autouse=True)
 def _mail_at_once(monkeypatch):
     """The invitation's e-mail goes when the transaction commits; a test's never does."""
@@ -207,7 +206,9 @@ def test_disabling_needs_a_reason_keeps_the_history_and_shuts_the_door(
     svc.person_set_active(program=program, user=focal, active=True, actor=personas["secretariat"])
     assert _signs_in(client, focal.username, PASSWORD)
     assert list(
-        AuditEvent.objects.filter(kind="account", object_id=focal.pk).values_list("action", flat=True)
+        AuditEvent.objects.filter(kind="account", object_id=focal.pk).values_list(
+            "action", flat=True
+        )
     ) == ["disable", "enable"]
 
 
@@ -359,7 +360,9 @@ def test_the_pickers_offer_people_and_organisations(client, personas, program):
     client.force_login(personas["secretariat"])
     people = client.get(reverse("people_search", args=(program.pk,)), {"username": "bacninh"})
     assert 'value="bacninh.daumoi"' in people.content.decode()
-    orgs = client.get(reverse("organisation_search", args=(program.pk,)), {"organisation": "Tư pháp"})
+    orgs = client.get(
+        reverse("organisation_search", args=(program.pk,)), {"organisation": "Tư pháp"}
+    )
     assert 'value="BTP"' in orgs.content.decode()
     client.force_login(personas["bacninh_focal"])
     assert client.get(reverse("people_search", args=(program.pk,))).status_code == 403
