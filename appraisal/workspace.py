@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch
 from appraisal.models import FrameworkNode, NotApplicableRequest, ScoreItem, Submission
 from appraisal.models.choices import NodeKind, ScoringMode
 
-FILTERS = ("todo", "no_evidence", "no_explanation")
+FILTERS = ("todo", "no_evidence", "no_explanation", "incomplete")
 
 
 @dataclass
@@ -86,7 +86,9 @@ def pending_na_requests():
 def bindings_queryset():
     from documents.models import Binding
 
-    return Binding.objects.select_related("document__current").order_by("document_id")
+    return Binding.objects.select_related(
+        "document__current", "document__current__uploaded_by"
+    ).order_by("document_id")
 
 
 def _shown(item: ScoreItem, wanted: str) -> bool:
@@ -98,6 +100,8 @@ def _shown(item: ScoreItem, wanted: str) -> bool:
         return item.self_score is None
     if wanted == "no_evidence":
         return item.evidence_count == 0
+    if wanted == "incomplete":  # what keeps the report from being sent (incomplete_items)
+        return item.self_score is None or (not item.explanation and item.evidence_count == 0)
     return needs_explanation(item)
 
 

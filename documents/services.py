@@ -253,3 +253,24 @@ def evidence_freeze(*, submission: Submission) -> EvidenceManifest:
         json.dumps(entries, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
     return EvidenceManifest.objects.create(submission=submission, entries=entries, sha256=digest)
+
+
+@transaction.atomic
+def evidence_upload_for_item(
+    *,
+    item: ScoreItem,
+    uploads: list[UploadedFile],
+    reference: str,
+    actor: AbstractBaseUser,
+    ip: str | None = None,
+) -> list[Document]:
+    """Files uploaded from an item's own card, each bound to that item: all or none (a bad
+    file refuses the whole upload, with its reason)."""
+    if not uploads:
+        raise ValidationError(_("Chưa chọn tệp nào."))
+    documents = []
+    for upload in uploads:
+        document = evidence_upload(submission=item.submission, upload=upload, actor=actor, ip=ip)
+        evidence_bind(document=document, item=item, reference=reference, actor=actor, ip=ip)
+        documents.append(document)
+    return documents

@@ -7,6 +7,7 @@ urlpatterns = [
     path(
         "submissions/<int:pk>/evidence/upload/", views.evidence_upload_view, name="evidence_upload"
     ),
+    path("items/<int:pk>/evidence/", views.item_evidence_upload, name="item_evidence_upload"),
     path("evidence/<int:pk>/replace/", views.evidence_replace_view, name="evidence_replace"),
     path("evidence/<int:pk>/bind/", views.evidence_bind_view, name="evidence_bind"),
     path("evidence/bindings/<int:pk>/unbind/", views.evidence_unbind_view, name="evidence_unbind"),

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,13 @@ from appraisal.requests import client_ip
 from documents.files import CONTENT_TYPES
 from documents.forms import BindForm, UploadForm
 from documents.models import Binding, Document, DocumentVersion, GeneratedReport
-from documents.services import evidence_bind, evidence_replace, evidence_unbind, evidence_upload
+from documents.services import (
+    evidence_bind,
+    evidence_replace,
+    evidence_unbind,
+    evidence_upload,
+    evidence_upload_for_item,
+)
 from documents.tasks import enqueue_self_assessment_report
 
 
@@ -72,6 +79,36 @@ def evidence_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã tải lên “%(name)s”.") % {"name": upload.name})
     return redirect("evidence_list", pk=submission.pk)
+
+
+@require_POST
+@login_required
+def item_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence uploaded from an item's card in the workspace, bound to that item."""
+    item = get_object_or_404(ScoreItem.objects.select_related("node", "submission"), pk=pk)
+    submission = permissions.get_submission_for_user(request, item.submission_id)
+    files = request.FILES.getlist("files")
+    try:
+        evidence_upload_for_item(
+            item=item,
+            uploads=files,
+            reference=request.POST.get("reference", ""),
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(
+            request,
+            _("Tiêu chí %(code)s: không tải lên được — %(why)s")
+            % {"code": item.node.code, "why": _problem(exc)},
+        )
+    else:
+        messages.success(
+            request,
+            _("Đã tải lên và gắn %(n)s tệp vào tiêu chí %(code)s.")
+            % {"n": len(files), "code": item.node.code},
+        )
+    return redirect(reverse("submission_workspace", args=[submission.pk]) + f"#item-{item.pk}")
 
 
 def _document_for_user(request: HttpRequest, pk: int) -> Document:

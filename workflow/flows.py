@@ -305,7 +305,7 @@ class SubmissionFlow(BaseFlow):
             _(
                 "Còn %(n)s tiêu chí chưa chấm điểm hoặc chưa giải trình khi không có tài liệu kiểm chứng: %(codes)s."
             )
-            % {"n": len(missing), "codes": ", ".join(missing[:10])},
+            % {"n": len(missing), "codes": ", ".join(missing)},
         )
 
     def before_deadline(self) -> CONDITION:

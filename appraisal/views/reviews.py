@@ -33,7 +33,7 @@ from workflow.flows import DomainReviewFlow
 from workflow.services import queries as query_services
 from workflow.services import reviews as review_services
 from workflow.services.base import ReasonNeeded, offer
-from workflow.services.scores import item_note_set, score_propose
+from workflow.services.scores import item_note_set, score_propose, scores_agree_with_self
 from workflow.states import DomainReviewState, QueryState
 
 MAX_BULK = 500
@@ -321,6 +321,14 @@ def _review_context(request: HttpRequest, review: DomainReview) -> dict:
         else [],
         "raise_form": RaiseQueryForm(initial={"due_on": query_services.default_due_on(review)}),
         "open_queries": sum(q.state != QueryState.CLOSED for q in page.queries),
+        "untouched": sum(
+            1
+            for item in page.items
+            if item.applicable
+            and item.scoring_mode != "survey"
+            and item.review_score is None
+            and item.self_score is not None
+        ),
     }
 
 
@@ -374,6 +382,13 @@ def review_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 ip=client_ip(request),
                 reason=request.POST.get("reason", "")[:1000],
             )
+        elif name == "agree":
+            n = scores_agree_with_self(review=review, actor=request.user, ip=client_ip(request))
+            messages.success(
+                request,
+                _("Đã đồng ý với điểm tự đánh giá ở %(n)s tiêu chí chưa đề xuất.") % {"n": n},
+            )
+            return redirect("review_detail", pk=review.pk)
         elif name in SIMPLE_ACTIONS:
             SIMPLE_ACTIONS[name](
                 review=review, actor=request.user, comment=comment, ip=client_ip(request)
@@ -406,11 +421,13 @@ def item_propose(request: HttpRequest, pk: int) -> HttpResponse:
     and the person's input kept."""
 
     def save(item: ScoreItem) -> None:
+        agree = request.POST.get("agree") == "1"
         score_propose(
             item=item,
             actor=request.user,
-            value=parse_score(request.POST.get("score", "")),
-            reason=request.POST.get("reason", "")[:4000],
+            # "agree with the self score": the unit's own score, no reason needed
+            value=item.self_score if agree else parse_score(request.POST.get("score", "")),
+            reason="" if agree else request.POST.get("reason", "")[:4000],
             ip=client_ip(request),
         )
 

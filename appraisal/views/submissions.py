@@ -23,7 +23,7 @@ from appraisal.workspace import workspace
 from documents.models import GeneratedReport
 from documents.reports import fingerprint
 from workflow.audit import EXPORT_FIELDS
-from workflow.flows import SubmissionFlow
+from workflow.flows import SubmissionFlow, incomplete_items
 from workflow.labels import action_label
 from workflow.models import AuditEvent, AuditKind
 from workflow.services import submissions as submission_services
@@ -45,6 +45,10 @@ PAGE_TRANSITIONS = {
 
 # transitions that show what they will do, in numbers, before they are made
 CONFIRM_FIRST = {"appraise": consequences.appraise}
+
+
+# the moves refused while items are missing (SubmissionFlow.is_complete)
+INCOMPLETE_ACTIONS = ("send_for_approval", "approve")
 
 
 def available_actions(user, submission) -> list[dict]:
@@ -77,6 +81,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         explained=Count("id", filter=Q(scoring_mode="self", applicable=True) & ~Q(explanation="")),
     )
     domains, overall = workspace(submission)
+    actions = available_actions(request.user, submission)
     report = GeneratedReport.objects.filter(
         submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
     ).first()
@@ -106,7 +111,11 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "na_requests": _pending_na(request.user, submission),
             "report_current": report is not None and report.fingerprint == fingerprint(submission),
-            "actions": available_actions(request.user, submission),
+            "actions": actions,
+            # a refusal for missing items links to the workspace's filter that shows them
+            "incomplete": any(a["refused"] and a["name"] in INCOMPLETE_ACTIONS for a in actions)
+            and bool(incomplete_items(submission)),
+            "incomplete_actions": INCOMPLETE_ACTIONS,
             "is_unit": permissions.can_edit_submission(request.user, submission),
             "query_count": sum(review.open_queries for review in reviews),
             "sees_appraisal": submission.state in ("in_council", "appraised", "published")

@@ -71,3 +71,45 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// Keyboard, on the pages of items (scoring workspace, review): J / K move to the next /
+// previous item, N to the next item still to do. Inside a field the keys type as usual.
+function goToItem(key) {
+  const items = [...document.querySelectorAll("[data-nav-item]")];
+  const current = items.findIndex((el) => el.contains(document.activeElement));
+  let next;
+  if (key === "n") {
+    next =
+      items.slice(current + 1).find((el) => el.hasAttribute("data-todo")) ||
+      items.find((el) => el.hasAttribute("data-todo"));
+  } else {
+    const step = key === "j" ? 1 : -1;
+    next = items[Math.min(items.length - 1, Math.max(0, current + step))];
+  }
+  if (next) {
+    next.setAttribute("tabindex", "-1");
+    next.focus();
+    next.scrollIntoView({ block: "center" });
+  }
+  return next;
+}
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-next-todo]")) {
+    goToItem("n");
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) {
+    return;
+  }
+  if (event.target.closest("input, textarea, select, [contenteditable]")) {
+    return;
+  }
+  const key = event.key.toLowerCase();
+  if (!["j", "k", "n"].includes(key)) {
+    return;
+  }
+  if (goToItem(key)) {
+    event.preventDefault();
+  }
+});

@@ -399,3 +399,61 @@ def scores_finalise_from_proposals(
         ]
     )
     return len(items)
+
+
+@transaction.atomic
+def scores_agree_with_self(
+    *, review: DomainReview, actor: AbstractBaseUser, ip: str | None = None
+) -> int:
+    """The assigned reviewer agrees with the unit's own score on every item of the domain
+    they have not proposed a score for yet (no reason is needed when the scores are equal).
+    One audit row per item; the items already proposed are left as they are."""
+    from workflow.audit import AuditRow, audit_records
+
+    review = (
+        DomainReview.objects.select_related("submission", "submission__campaign")
+        .select_for_update(of=("self",))
+        .get(pk=review.pk)
+    )
+    if not permissions.is_assigned_reviewer(actor, review):
+        raise TransitionRefused(_("Chỉ chuyên viên được phân công mới đề xuất điểm lĩnh vực này."))
+    if review.state not in (DomainReviewState.IN_PROGRESS, DomainReviewState.AWAITING_UNIT):
+        raise TransitionInvalid(_("Lĩnh vực không ở trạng thái đang thẩm định."))
+    items = list(
+        ScoreItem.objects.select_related("node")
+        .select_for_update(of=("self",))
+        .filter(
+            submission_id=review.submission_id,
+            domain_id=review.domain_id,
+            applicable=True,
+            review_score__isnull=True,
+            self_score__isnull=False,
+        )
+        .exclude(scoring_mode=ScoringMode.SURVEY)
+        .order_by("position")
+    )
+    for item in items:
+        item.review_score, item.review_reason = item.self_score, ""
+        item.version += 1
+    ScoreItem.objects.bulk_update(items, ["review_score", "review_reason", "version"])
+    audit_records(
+        [
+            AuditRow(
+                kind=AuditKind.SCORE,
+                actor=actor,
+                ip=ip,
+                program_id=review.submission.campaign.program_id,
+                submission_id=review.submission_id,
+                obj_type="score_item",
+                obj_id=item.pk,
+                action="review_score",
+                field=f"{item.node.code}.review_score",
+                new_value=fmt_decimal(item.review_score),
+                comment=_("Đồng ý với điểm tự đánh giá"),
+                stage="review",
+                internal=True,
+            )
+            for item in items
+        ]
+    )
+    return len(items)
