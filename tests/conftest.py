@@ -238,6 +238,32 @@ def reviews_started(submissions, secretariat) -> None:
         submission_start_review(submission=submission, actor=secretariat)
 
 
+@pytest.fixture
+def finance_review(cast, bac_ninh):
+    from appraisal.models import DomainReview
+
+    reviews_started([bac_ninh], cast["secretariat"])
+    return DomainReview.objects.get(submission=bac_ninh, domain__code="6")
+
+
+@pytest.fixture
+def started(cast, finance_review):
+    from workflow.services.reviews import review_assign, review_start
+
+    review_assign(
+        review=finance_review, reviewer=cast["finance_reviewer"], actor=cast["finance_coordinator"]
+    )
+    return review_start(review=finance_review, actor=cast["finance_reviewer"])
+
+
+def first_item(review):
+    return (
+        review.submission.items.filter(domain_id=review.domain_id, scoring_mode="self")
+        .order_by("position")
+        .first()
+    )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar():
     """Each test reads the edited days afresh (the process keeps a copy for a while)."""

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from appraisal.demo import demo_pdf
 from appraisal.models import ScoreItem
-from tests.appraisal.test_review_pages import HX, finance_review, first_item, started  # noqa: F401
+from tests.appraisal.test_review_pages import HX
+from tests.conftest import first_item
 from workflow.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

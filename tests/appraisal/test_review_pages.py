@@ -11,34 +11,11 @@ from django.urls import reverse
 from appraisal.demo import demo_pdf
 from appraisal.models import DomainOwner, DomainReview, ItemNote, Query
 from notifications.models import Notification
-from tests.conftest import make_user, reviews_started
+from tests.conftest import first_item, make_user
 from workflow.services.queries import query_raise
-from workflow.services.reviews import review_assign, review_start
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def finance_review(cast, bac_ninh):
-    reviews_started([bac_ninh], cast["secretariat"])
-    return DomainReview.objects.get(submission=bac_ninh, domain__code="6")
-
-
-@pytest.fixture
-def started(cast, finance_review):
-    review_assign(
-        review=finance_review, reviewer=cast["finance_reviewer"], actor=cast["finance_coordinator"]
-    )
-    return review_start(review=finance_review, actor=cast["finance_reviewer"])
-
-
-def first_item(review):
-    return (
-        review.submission.items.filter(domain_id=review.domain_id, scoring_mode="self")
-        .order_by("position")
-        .first()
-    )
 
 
 def test_mutating_review_views_refuse_get_anonymous_and_outsiders(client, cast, started):
