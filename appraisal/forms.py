@@ -38,7 +38,25 @@ class FrameworkUploadForm(forms.Form):
         return upload
 
 
+SUBMISSION_SORTS = {
+    "code": ("unit__code",),
+    "-code": ("-unit__code",),
+    "name": ("unit__name_vi", "unit__code"),
+    "-name": ("-unit__name_vi", "unit__code"),
+    "level": ("level", "unit__code"),
+    "-level": ("-level", "unit__code"),
+    "state": ("state", "unit__code"),
+    "-state": ("-state", "unit__code"),
+    "updated": ("updated_at", "unit__code"),
+    "-updated": ("-updated_at", "unit__code"),
+}
+
+
 class SubmissionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm đơn vị (mã hoặc tên)"), required=False, max_length=100)
+    sort = forms.ChoiceField(
+        required=False, choices=[(k, k) for k in SUBMISSION_SORTS], widget=forms.HiddenInput
+    )
     level = forms.ChoiceField(
         label=_("Cấp"), required=False, choices=[("", _("Tất cả các cấp")), *Level.choices]
     )
@@ -109,6 +127,8 @@ class _OrganisationFilter(forms.Form):
 
 
 class QueueFilterForm(_OrganisationFilter):
+    unit = forms.CharField(label=_("Đơn vị (mã hoặc tên)"), required=False, max_length=100)
+    sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     state = forms.ChoiceField(
         required=False,
         label=_("Hiển thị"),

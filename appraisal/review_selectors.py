@@ -136,9 +136,12 @@ def review_queue(
     organisation_id: int | None = None,
     state: str = "pending",
     page: int | str | None = None,
+    unit: str = "",
+    sort: str = "",
 ) -> Page:
     """The domain reviews a coordinator (their ministry's) or the secretariat (every
-    ministry's) assigns, a page at a time: three queries."""
+    ministry's) assigns, a page at a time: three queries. `unit` finds units by code or
+    name; `sort` is one of QUEUE_SORTS."""
     reviews = permissions.visible_reviews(user, campaign).select_related(*REVIEW_RELATED)
     if not permissions.sees_all_units(user, campaign.program_id):
         reviews = reviews.filter(
@@ -158,12 +161,33 @@ def review_queue(
         )
     elif state == "completed":
         reviews = reviews.filter(state=DomainReviewState.COMPLETED)
-    return _page(
-        with_query_counts(reviews).order_by(
-            "organisation__code", "submission__level", "submission__unit__code", "domain__position"
-        ),
-        page,
+    if unit:
+        reviews = reviews.filter(
+            Q(submission__unit__code__icontains=unit)
+            | Q(submission__unit__name_vi__icontains=unit)
+            | Q(submission__unit__name_en__icontains=unit)
+        )
+    order = QUEUE_SORTS.get(sort) or (
+        "organisation__code",
+        "submission__level",
+        "submission__unit__code",
+        "domain__position",
     )
+    return _page(with_query_counts(reviews).order_by(*order, "pk"), page)
+
+
+QUEUE_SORTS = {
+    "unit": ("submission__unit__name_vi", "domain__position"),
+    "-unit": ("-submission__unit__name_vi", "domain__position"),
+    "domain": ("domain__position", "submission__unit__code"),
+    "-domain": ("-domain__position", "submission__unit__code"),
+    "organisation": ("organisation__code", "submission__unit__code", "domain__position"),
+    "-organisation": ("-organisation__code", "submission__unit__code", "domain__position"),
+    "reviewer": ("reviewer__first_name", "reviewer__username", "submission__unit__code"),
+    "-reviewer": ("-reviewer__first_name", "-reviewer__username", "submission__unit__code"),
+    "state": ("state", "submission__unit__code", "domain__position"),
+    "-state": ("-state", "submission__unit__code", "domain__position"),
+}
 
 
 def _page(reviews, number) -> Page:

@@ -110,6 +110,11 @@ urlpatterns = [
         name="campaign_transition",
     ),
     path(
+        "campaigns/<int:pk>/start-reviews/",
+        campaign_actions.campaign_start_reviews,
+        name="campaign_start_reviews",
+    ),
+    path(
         "submissions/<int:pk>/reopen/",
         campaign_actions.submission_reopen,
         name="submission_reopen",

@@ -122,3 +122,28 @@ def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             % {"date": due_on.strftime("%d/%m/%Y")},
         )
     return redirect("submission_detail", pk=submission.pk)
+
+
+@require_POST
+@login_required
+def campaign_start_reviews(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat sends several submitted reports into review at once."""
+    campaign = permissions.get_campaign_for_user(request, pk)
+    permissions.require(permissions.is_secretariat(request.user, campaign.program_id))
+    ids = [int(v) for v in request.POST.getlist("submission") if v.isdigit()][:2000]
+    chosen = list(campaign.submissions.filter(pk__in=ids).select_related("unit"))
+    if not chosen:
+        messages.error(request, _("Chưa chọn hồ sơ nào."))
+    else:
+        try:
+            n = submission_services.submissions_start_review(
+                submissions=chosen, actor=request.user, ip=client_ip(request)
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(
+                request,
+                _("Chưa hồ sơ nào được chuyển thẩm định: %(why)s") % {"why": problem_text(exc)},
+            )
+        else:
+            messages.success(request, _("Đã chuyển %(n)s hồ sơ sang thẩm định.") % {"n": n})
+    return redirect(request.POST.get("next") or reverse("campaign_detail", args=[campaign.pk]))

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_POST
 
 from appraisal import permissions, selectors
 from appraisal.exceptions import ProblemsError
-from appraisal.forms import FrameworkUploadForm, OrganisationFilterForm, SubmissionFilterForm
+from appraisal.forms import (
+    SUBMISSION_SORTS,
+    FrameworkUploadForm,
+    OrganisationFilterForm,
+    SubmissionFilterForm,
+)
 from appraisal.framework_files import read_file, write_xlsx, write_yaml
 from appraisal.models import (
     CampaignFramework,
@@ -73,7 +78,17 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             submissions = submissions.filter(level=form.cleaned_data["level"])
         if form.cleaned_data["state"]:
             submissions = submissions.filter(state=form.cleaned_data["state"])
-    submissions = submissions.select_related("unit").order_by("level", "unit__code")
+        if form.cleaned_data["q"]:
+            text = form.cleaned_data["q"].strip()
+            submissions = submissions.filter(
+                Q(unit__code__icontains=text)
+                | Q(unit__name_vi__icontains=text)
+                | Q(unit__name_en__icontains=text)
+            )
+    order = SUBMISSION_SORTS.get(form.cleaned_data.get("sort") if form.is_valid() else "", None)
+    submissions = submissions.select_related("unit").order_by(
+        *(order or ("level", "unit__code")), "pk"
+    )
     page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
     frameworks = CampaignFramework.objects.filter(campaign=campaign).select_related("framework")
     # in the order of the lifecycle, whatever their dates
@@ -94,6 +109,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "can_manage_reviews": permissions.can_manage_reviews(request.user, campaign.program_id),
             "secretariat": permissions.is_secretariat(request.user, campaign.program_id),
+            "can_start_reviews": permissions.is_secretariat(request.user, campaign.program_id)
+            and campaign.state in ("review", "council")
+            and counts.get("submitted", 0) > 0,
             "campaign_actions": campaign_actions(request.user, campaign),
             "sees_council": permissions.is_secretariat(request.user, campaign.program_id)
             or permissions.has_role(

@@ -123,10 +123,11 @@ def _queue_context(request: HttpRequest, campaign) -> dict:
         else Organisation.objects.filter(pk__in=coordinated).order_by("code")
     )
     form = QueueFilterForm(request.GET or None, organisations=organisations)
-    organisation_id, state = None, "pending"
+    organisation_id, state, unit, sort = None, "pending", "", ""
     if form.is_valid():
         organisation_id = form.cleaned_data["organisation"] and form.cleaned_data["organisation"].pk
         state = form.cleaned_data["state"] or "pending"
+        unit, sort = form.cleaned_data["unit"].strip(), form.cleaned_data["sort"]
     return {
         "campaign": campaign,
         "form": form,
@@ -137,6 +138,8 @@ def _queue_context(request: HttpRequest, campaign) -> dict:
             organisation_id=organisation_id,
             state=state,
             page=request.GET.get("page"),
+            unit=unit,
+            sort=sort,
         ),
         "reviewers": review_selectors.assignable_reviewers(
             user, campaign, {organisation_id} if organisation_id else None

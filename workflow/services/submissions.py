@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -200,3 +200,23 @@ def submission_reopen_self_assessment(
         url_args=(locked.pk,),
     )
     return locked
+
+
+@transaction.atomic
+def submissions_start_review(
+    *, submissions, actor: AbstractBaseUser | None, ip: str | None = None
+) -> int:
+    """Start the review of several submitted reports at once: all of them, or none (every
+    refusal is named, with its unit)."""
+    refused = []
+    for submission in submissions:
+        try:
+            with transaction.atomic():
+                submission_start_review(submission=submission, actor=actor, ip=ip)
+        except (ValidationError, PermissionDenied) as exc:
+            refused.append(
+                f"{submission.unit.name}: {' '.join(getattr(exc, 'messages', [str(exc)]))}"
+            )
+    if refused:
+        raise ValidationError(refused)
+    return len(submissions)

@@ -1,0 +1,91 @@
+"""The working lists (issue 15): search, sort by a column, filters kept in the URL and the
+pagination, at a constant number of queries; the secretariat sends many reports into review
+at once."""
+
+import pytest
+from django.urls import reverse
+
+from appraisal.models import Submission
+from tests.appraisal.test_page_queries import provinces
+from tests.appraisal.test_review_page_queries import reviewing  # noqa: F401
+from tests.conftest import fill_self_scores
+from workflow.services.campaigns import campaign_start_review
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "thử 1", "sort": "-name"},
+        {"state": "draft", "sort": "updated", "level": "province"},
+    ],
+    ids=["plain", "search-sorted", "filtered"],
+)
+def test_the_campaigns_reports_list_costs_the_same_whatever_the_filters(
+    client, personas, campaign_factory, django_assert_num_queries, params
+):
+    campaign = campaign_factory(units=provinces(30))
+    client.force_login(personas["secretariat"])
+    with django_assert_num_queries(9):
+        response = client.get(reverse("campaign_detail", args=[campaign.pk]), params)
+    assert response.status_code == 200
+
+
+def test_the_reports_list_searches_and_sorts(client, personas, campaign_factory):
+    campaign = campaign_factory(units=provinces(30))
+    client.force_login(personas["secretariat"])
+    url = reverse("campaign_detail", args=[campaign.pk])
+    found = list(client.get(url, {"q": "thử 2"}).context["page"])
+    assert len(found) == 11 and all("thử 2" in s.unit.name_vi for s in found)  # 2, 20–29
+    names = [s.unit.name_vi for s in client.get(url, {"sort": "-name"}).context["page"]]
+    assert names == sorted(names, reverse=True)
+    page = client.get(url, {"q": "a", "sort": "-code"}).content.decode()
+    assert "q=a&amp;sort=code" in page  # the header turns the order, keeping the search
+
+
+def test_the_review_queue_finds_a_unit_and_sorts(client, cast, reviewing):  # noqa: F811
+    client.force_login(cast["secretariat"])
+    url = reverse("review_queue", args=[reviewing.pk])
+    unit = reviewing.submissions.select_related("unit").first().unit
+    found = client.get(url, {"state": "all", "unit": unit.code}).context["reviews"]
+    assert found and {r.submission.unit_id for r in found} == {unit.pk}
+    by_unit = client.get(url, {"state": "all", "sort": "-unit"}).context["reviews"]
+    names = [r.submission.unit.name_vi for r in by_unit]
+    assert names == sorted(names, reverse=True)
+
+
+def test_the_review_queue_costs_the_same_with_a_search(
+    client,
+    cast,
+    reviewing,
+    django_assert_num_queries,  # noqa: F811
+):
+    client.force_login(cast["finance_coordinator"])
+    with django_assert_num_queries(10):
+        client.get(
+            reverse("review_queue", args=[reviewing.pk]),
+            {"state": "all", "unit": "T", "sort": "reviewer"},
+        )
+
+
+def test_many_reports_go_into_review_at_once_or_none(client, cast, campaign_factory):
+    campaign = campaign_factory(units=provinces(5))
+    submissions = list(campaign.submissions.order_by("unit__code"))
+    for submission in submissions:
+        fill_self_scores(submission)
+    Submission.objects.filter(pk__in=[s.pk for s in submissions[:4]]).update(state="submitted")
+    campaign_start_review(campaign=campaign, actor=None)
+    client.force_login(cast["secretariat"])
+    detail = reverse("campaign_detail", args=[campaign.pk])
+    page = client.get(detail, {"state": "submitted"}).content.decode()
+    assert "Chuyển thẩm định các hồ sơ đã chọn" in page
+    url = reverse("campaign_start_reviews", args=[campaign.pk])
+    # one of them is not submitted: nothing moves, the refusal names it
+    client.post(url, {"submission": [s.pk for s in submissions]})
+    assert Submission.objects.filter(campaign=campaign, state="under_review").count() == 0
+    client.post(url, {"submission": [s.pk for s in submissions[:4]]})
+    assert Submission.objects.filter(campaign=campaign, state="under_review").count() == 4
+    client.force_login(cast["manager"])
+    assert client.post(url, {"submission": [submissions[4].pk]}).status_code == 403
