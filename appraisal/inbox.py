@@ -33,6 +33,8 @@ class Entry:
     url: str
     due_on: datetime.date | None
     program: str
+    # who the entry waits on when it is not this person ("" when it is theirs to do)
+    waiting_on: str | Promise = ""
 
     @property
     def sort_key(self) -> tuple:
@@ -58,15 +60,21 @@ def _programs(pairs: set[tuple[int, int]]) -> set[int]:
     return {program_id for program_id, _org in pairs}
 
 
+def my_entries(user) -> list[Entry]:
+    """What waits on this person (the badge counts these)."""
+    return [entry for entry in inbox_entries(user) if not entry.waiting_on]
+
+
 def inbox_entries(user) -> list[Entry]:
     roles = _orgs_by_role(user)
     submissions: list[tuple[Submission, str | Promise, str]] = []  # (submission, what, stage)
     entries: list[Entry] = []
     base = Submission.objects.select_related("unit", "campaign", "campaign__program")
 
+    unit_roles = roles.get(Role.FOCAL_POINT, set()) | roles.get(Role.LEADER, set())
     unit_q = {
-        SubmissionState.DRAFT: roles.get(Role.FOCAL_POINT, set()) | roles.get(Role.LEADER, set()),
-        SubmissionState.PENDING_APPROVAL: roles.get(Role.LEADER, set()),
+        SubmissionState.DRAFT: unit_roles,
+        SubmissionState.PENDING_APPROVAL: unit_roles,
     }
     unit_filter = Q(pk__in=[])
     for state, pairs in unit_q.items():
@@ -86,23 +94,23 @@ def inbox_entries(user) -> list[Entry]:
         campaign__state__in=["self_assessment", "review", "council"]
     )
     for submission in rows.order_by("pk"):
-        what, stage = _submission_task(submission, roles, own_units)
+        what, stage, waiting = _submission_task(submission, roles, own_units)
         if what:
-            submissions.append((submission, what, stage))
+            submissions.append((submission, what, stage, waiting))
 
     reviews = list(
         DomainReview.objects.filter(_review_filter(user, roles))
         .exclude(submission__unit_id__in=own_units)
         .select_related("submission__unit", "submission__campaign__program", "domain")
     )
-    campaign_ids = {s.campaign_id for s, _w, _st in submissions} | {
+    campaign_ids = {s.campaign_id for s, _w, _st, _wait in submissions} | {
         r.submission.campaign_id for r in reviews
     }
     deadlines = {
         (d.campaign_id, d.stage): d.due_on
         for d in StageDeadline.objects.filter(campaign_id__in=campaign_ids)
     }
-    for submission, what, stage in submissions:
+    for submission, what, stage, waiting in submissions:
         entries.append(
             Entry(
                 what=what,
@@ -115,6 +123,7 @@ def inbox_entries(user) -> list[Entry]:
                 ),
                 due_on=deadlines.get((submission.campaign_id, stage)),
                 program=submission.campaign.program.name,
+                waiting_on=waiting,
             )
         )
     entries += [_review_entry(review, deadlines) for review in reviews]
@@ -126,23 +135,30 @@ def inbox_entries(user) -> list[Entry]:
 
 def _submission_task(
     submission: Submission, roles, own_units: set[int]
-) -> tuple[str | Promise, str]:
+) -> tuple[str | Promise, str, str | Promise]:
+    """What the report asks of this person, its stage, and who it waits on if not them."""
     key = (submission.campaign.program_id, submission.unit_id)
-    if submission.state == SubmissionState.DRAFT and key in (
-        roles.get(Role.FOCAL_POINT, set()) | roles.get(Role.LEADER, set())
-    ):
-        return _("Tự chấm điểm và trình lãnh đạo"), Stage.SELF_ASSESSMENT
-    if submission.state == SubmissionState.PENDING_APPROVAL and key in roles.get(
-        Role.LEADER, set()
-    ):
-        return _("Phê duyệt báo cáo tự đánh giá"), Stage.SELF_ASSESSMENT
+    focal = key in roles.get(Role.FOCAL_POINT, set())
+    leader = key in roles.get(Role.LEADER, set())
+    if submission.state == SubmissionState.DRAFT and (focal or leader):
+        return (
+            _("Tự chấm điểm và trình lãnh đạo"),
+            Stage.SELF_ASSESSMENT,
+            "" if focal else _("cán bộ đầu mối của đơn vị"),
+        )
+    if submission.state == SubmissionState.PENDING_APPROVAL and (focal or leader):
+        return (
+            _("Phê duyệt báo cáo tự đánh giá"),
+            Stage.SELF_ASSESSMENT,
+            "" if leader else _("lãnh đạo đơn vị"),
+        )
     if submission.state == SubmissionState.SUBMITTED:
-        return _("Kiểm tra hồ sơ đã gửi, bắt đầu thẩm định"), Stage.REVIEW
+        return _("Kiểm tra hồ sơ đã gửi, bắt đầu thẩm định"), Stage.REVIEW, ""
     if submission.state == SubmissionState.REVIEWED:
-        return _("Trình Hội đồng"), Stage.COUNCIL
+        return _("Trình Hội đồng"), Stage.COUNCIL, ""
     if submission.state == SubmissionState.IN_COUNCIL and submission.unit_id not in own_units:
-        return _("Xem xét và chốt điểm tại Hội đồng"), Stage.COUNCIL
-    return "", ""
+        return _("Xem xét và chốt điểm tại Hội đồng"), Stage.COUNCIL, ""
+    return "", "", ""
 
 
 def _review_filter(user, roles) -> Q:
@@ -174,6 +190,9 @@ def _review_entry(review: DomainReview, deadlines: dict) -> Entry:
         else reverse("review_queue", args=[review.submission.campaign_id]),
         due_on=review.due_on(deadlines.get((review.submission.campaign_id, Stage.REVIEW)), today()),
         program=review.submission.campaign.program.name,
+        waiting_on=_("đơn vị được đánh giá")
+        if review.state == DomainReviewState.AWAITING_UNIT
+        else "",
     )
 
 
@@ -189,7 +208,7 @@ def _query_entries(user, roles) -> list[Entry]:
     )
     rows = list(
         Query.objects.filter(
-            state=QueryState.ANSWERED,
+            state__in=[QueryState.ANSWERED, QueryState.OPEN],
             review__reviewer_id=user.pk,
         )
         .select_related(*related)
@@ -202,18 +221,33 @@ def _query_entries(user, roles) -> list[Entry]:
             campaign__state__in=["self_assessment", "review", "council"],
         ).values_list("pk", flat=True)
         rows += (
-            Query.objects.filter(state=QueryState.OPEN, review__submission__in=list(theirs))
+            Query.objects.filter(
+                state__in=[QueryState.OPEN, QueryState.ANSWERED],
+                review__submission__in=list(theirs),
+            )
             .select_related(*related)
             .order_by("due_on", "pk")
         )
-    entries = []
+    entries, seen = [], set()
     for query in rows:
+        if query.pk in seen:  # a reviewer who is also of the unit: once
+            continue
+        seen.add(query.pk)
         answering = query.state == QueryState.OPEN
+        reviewer = query.review.reviewer_id == user.pk
         entries.append(
             Entry(
                 what=_("Trả lời yêu cầu giải trình")
                 if answering
                 else _("Xem trả lời, đóng yêu cầu"),
+                # a query waits on the unit while open, on its reviewer once answered
+                waiting_on=(
+                    _("đơn vị được đánh giá")
+                    if answering and reviewer
+                    else _("chuyên viên thẩm định")
+                    if not answering and not reviewer
+                    else ""
+                ),
                 title=f"{query.review.submission.unit.name} — {query.review.domain.code}: {query.question[:80]}",
                 url=reverse("query_detail", args=[query.pk]),
                 due_on=query.due_on,

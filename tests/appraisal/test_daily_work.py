@@ -126,3 +126,46 @@ def test_the_refusal_lists_every_missing_item_and_links_to_them(client, cast, ca
         reverse("submission_workspace", args=[submission.pk]), {"filter": "incomplete"}
     ).context["domains"]
     assert sum(len(d.items) for d in listed) == missing
+
+
+def _inbox(client, user):
+    client.force_login(user)
+    response = client.get(reverse("inbox"))
+    return response.context["entries"], response.context["waiting"]
+
+
+def test_the_inbox_shows_apart_what_waits_on_others(client, cast, campaign):
+    submission = campaign.submissions.get(unit__code="T34-bac-ninh")
+    mine, waiting = _inbox(client, cast["bacninh_focal"])
+    assert [e.what for e in mine] == ["Tự chấm điểm và trình lãnh đạo"] and not waiting
+    mine, waiting = _inbox(client, cast["bacninh_leader"])
+    assert not mine and waiting[0].waiting_on == "cán bộ đầu mối của đơn vị"
+    submission.state = "pending_approval"
+    submission.save(update_fields=["state"])
+    mine, waiting = _inbox(client, cast["bacninh_focal"])
+    assert not mine and waiting[0].waiting_on == "lãnh đạo đơn vị"
+    mine, _waiting = _inbox(client, cast["bacninh_leader"])
+    assert [e.what for e in mine] == ["Phê duyệt báo cáo tự đánh giá"]
+    # the badge counts only what waits on the person
+    client.force_login(cast["bacninh_focal"])
+    assert client.get(reverse("inbox_count")).context["count"] == 0
+
+
+def test_a_query_waits_on_the_unit_then_on_the_reviewer(client, cast, started):
+    from workflow.services.queries import query_answer, query_raise
+
+    item = first_item(started)
+    query = query_raise(
+        review=started, items=[item], question="Bổ sung?", actor=cast["finance_reviewer"]
+    )
+    mine, waiting = _inbox(client, cast["finance_reviewer"])
+    assert not any(e.url.endswith(f"/queries/{query.pk}/") for e in mine)
+    assert {e.waiting_on for e in waiting} == {"đơn vị được đánh giá"}
+    mine, _waiting = _inbox(client, cast["bacninh_focal"])
+    assert any(e.what == "Trả lời yêu cầu giải trình" for e in mine)
+    query_answer(query=query, answer="Đã bổ sung.", actor=cast["bacninh_focal"])
+    mine, _waiting = _inbox(client, cast["finance_reviewer"])
+    assert any(e.what == "Xem trả lời, đóng yêu cầu" for e in mine)
+    mine, waiting = _inbox(client, cast["bacninh_focal"])
+    assert not any("yêu cầu" in str(e.what) for e in mine)
+    assert any(e.waiting_on == "chuyên viên thẩm định" for e in waiting)

@@ -59,8 +59,8 @@ def test_the_review_queue_finds_a_unit_and_sorts(client, cast, reviewing):  # no
 def test_the_review_queue_costs_the_same_with_a_search(
     client,
     cast,
-    reviewing,
-    django_assert_num_queries,  # noqa: F811
+    reviewing,  # noqa: F811
+    django_assert_num_queries,
 ):
     client.force_login(cast["finance_coordinator"])
     with django_assert_num_queries(10):
