@@ -5,17 +5,22 @@ number of queries whatever the number of units."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
 from appraisal.deadlines import DUE_SOON, ON_TIME, OVERDUE, status
 from appraisal.models import (
     Campaign,
     DomainReview,
+    ExtensionRequest,
     FrameworkNode,
     Query,
+    ScoreItem,
     StageDeadline,
     Submission,
     SubmissionDeadline,
 )
-from appraisal.models.choices import Stage
+from appraisal.models.choices import ScoringMode, Stage
 from appraisal.workdays import add_working_days, today
 from workflow.states import DomainReviewState, QueryState, SubmissionState
 
@@ -49,6 +54,8 @@ DONE = "done"
 class UnitRow:
     submission: Submission
     cells: list[tuple[str, str | None, datetime.date | None]]  # (stage, status or "done", due)
+    # in self-assessment: the share of its self-scored items the unit has scored
+    percent: int | None = None
 
 
 @dataclass
@@ -61,6 +68,15 @@ class MinistryLoad:
     waiting_unit: int = 0
 
 
+# what each kind of risk is, as the list says it
+RISK_KINDS = {
+    "self_assessment": _("Tự đánh giá của đơn vị"),
+    "review": _("Thẩm định lĩnh vực"),
+    "query": _("Yêu cầu giải trình chờ đơn vị trả lời"),
+    "extension": _("Đề nghị gia hạn chờ quyết định"),
+}
+
+
 @dataclass
 class Risk:
     what: str
@@ -69,6 +85,10 @@ class Risk:
     status: str
     url_name: str
     url_args: tuple
+
+    @property
+    def kind(self) -> str:
+        return str(RISK_KINDS[self.what])
 
 
 @dataclass
@@ -102,6 +122,18 @@ def dashboard(
         for row in SubmissionDeadline.objects.filter(submission_id__in=ids)
     }
     counts = dict.fromkeys(FUNNEL, 0)
+    progress = {
+        row["submission_id"]: row
+        for row in ScoreItem.objects.filter(
+            submission_id__in=ids,
+            submission__state__in=[S.DRAFT, S.PENDING_APPROVAL],
+            scoring_mode=ScoringMode.SELF,
+            applicable=True,
+        )
+        .values("submission_id")
+        .annotate(total=Count("id"), scored=Count("id", filter=Q(self_score__isnull=False)))
+        .order_by()
+    }
     rows = []
     for submission in submissions:
         counts[submission.state] = counts.get(submission.state, 0) + 1
@@ -118,7 +150,16 @@ def dashboard(
                 passed = False
             else:
                 cells.append((stage, None, due))
-        rows.append(UnitRow(submission, cells))
+        done = progress.get(submission.pk)
+        percent = None
+        if submission.state in (S.DRAFT, S.PENDING_APPROVAL):
+            percent = (
+                100
+                if not done or not done["total"]
+                # floor: a unit with one item left is not shown as done
+                else (100 * done["scored"]) // done["total"]
+            )
+        rows.append(UnitRow(submission, cells, percent))
     # the reports and their domains are joined here, not in the database: a join there reads
     # every campaign's reports and every framework's nodes (bench/pages.py --explain)
     reviews = DomainReview.objects.filter(submission_id__in=ids).select_related("organisation")
@@ -149,7 +190,7 @@ def dashboard(
             risks.append(
                 Risk(
                     "review",
-                    f"{review.submission.unit.name} — {review.domain.code}",
+                    f"{review.submission.unit.name} — {review.domain.code}. {review.domain.name}",
                     due,
                     state,
                     "review_detail",
@@ -162,7 +203,8 @@ def dashboard(
                 risks.append(
                     Risk(
                         "self_assessment",
-                        row.submission.unit.name,
+                        row.submission.unit.name
+                        + (f" ({row.percent} %)" if row.percent is not None else ""),
                         due,
                         state,
                         "submission_detail",
@@ -181,6 +223,21 @@ def dashboard(
                 status(query.due_on, on),
                 "query_detail",
                 (query.pk,),
+            )
+        )
+    extensions = ExtensionRequest.objects.filter(
+        submission_id__in=ids, state=ExtensionRequest.State.PENDING
+    ).select_related("submission__unit")
+    for request in extensions:
+        due = request.current_due
+        risks.append(
+            Risk(
+                "extension",
+                f"{request.submission.unit.name} — {request.get_target_display()}",
+                due or on,
+                status(due, on) if due else DUE_SOON,
+                "extension_list",
+                (campaign.pk,),
             )
         )
     risks.sort(key=lambda r: (r.due, r.title))

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from appraisal import permissions
-from appraisal.charts import bar_chart
 from appraisal.dashboard import DONE, STAGES, dashboard
 from appraisal.deadlines import LABELS
 from appraisal.exports import spreadsheet_safe
@@ -51,11 +50,7 @@ def campaign_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "organisations": reviewing_organisations(campaign.program_id),
             "stages": [(stage, Stage(stage).label) for stage in STAGES],
             "status_labels": LABELS,
-            "funnel_chart": bar_chart(
-                [(label, count, "") for _state, label, count in board.funnel],
-                title=_("Tiến độ theo giai đoạn"),
-                maximum=max([count for _s, _l, count in board.funnel] + [1]),
-            ),
+            "funnel_max": max([count for _s, _l, count in board.funnel] + [1]),
             "query": request.GET.urlencode(),
         },
     )

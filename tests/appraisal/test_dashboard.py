@@ -52,8 +52,9 @@ def test_the_dashboard_costs_the_same_for_3_and_60_units(
     client.force_login(cast["manager"])
     # session, user, campaign, role grants, submissions with units, stage deadlines, unit
     # deadlines, the calendar's declared days, reviews with their ministries, the reviews'
-    # domains, open queries, the ministries of the filter
-    with django_assert_num_queries(12):
+    # domains, open queries, the ministries of the filter, the units' self-scoring progress,
+    # pending extension requests
+    with django_assert_num_queries(14):
         response = client.get(reverse("campaign_dashboard", args=[busy.pk]))
     assert len(response.context["board"].rows) == busy.submissions.count()
 
@@ -70,3 +71,33 @@ def test_export_and_access(client, cast, campaign):
     assert len(rows) == campaign.submissions.count() + 1
     assert any("Sắp đến hạn" in str(cell) for row in rows for cell in row)
     assert DomainReview.objects.count() == 0
+
+
+def test_self_assessment_shows_each_units_completion_and_every_risk_says_what_it_is(
+    client, cast, campaign_factory, orgs
+):
+    from appraisal.models import ExtensionRequest, ScoreItem
+
+    campaign = campaign_factory(units=[orgs["T34-bac-ninh"], orgs["01"]])
+    bac_ninh = campaign.submissions.get(unit__code="T34-bac-ninh")
+    items = list(bac_ninh.items.filter(scoring_mode="self", applicable=True).order_by("position"))
+    ScoreItem.objects.filter(pk__in=[i.pk for i in items[: len(items) // 2]]).update(self_score=0)
+    ExtensionRequest.objects.create(
+        submission=bac_ninh,
+        target="stage",
+        current_due=D(2027, 1, 15),
+        proposed_due=D(2027, 1, 29),
+        reason="Sáp nhập đơn vị",
+        requested_by=cast["bacninh_focal"],
+    )
+    board = dashboard(campaign, on=D(2027, 1, 13))
+    percent = {row.submission.unit.code: row.percent for row in board.rows}
+    assert percent == {"T34-bac-ninh": 100 * (len(items) // 2) // len(items), "01": 0}
+    kinds = {risk.what: risk.kind for risk in board.risks}
+    assert kinds["self_assessment"] == "Tự đánh giá của đơn vị"
+    assert kinds["extension"] == "Đề nghị gia hạn chờ quyết định"
+    with time_machine.travel(datetime.datetime(2027, 1, 13, 9, tzinfo=HANOI)):
+        client.force_login(cast["manager"])
+        page = client.get(reverse("campaign_dashboard", args=[campaign.pk])).content.decode()
+    assert f"đã chấm {percent['T34-bac-ninh']} %" in page and "đã chấm 0 %" in page
+    assert "Đề nghị gia hạn chờ quyết định" in page
