@@ -19,23 +19,46 @@ from appraisal.models.choices import ScoringMethod, ScoringMode
 from appraisal.problems import Problem
 from appraisal.scoring import parse_entry
 
-META = "ho_so"
-ITEMS = "tieu_chi"
+# The template is Vietnamese (sheet and column names, values); files of the earlier template,
+# with code names, are still read.
+META = "Hồ sơ"
+ITEMS = "Tiêu chí"
+OLD_SHEETS = {META: "ho_so", ITEMS: "tieu_chi"}
 COLUMNS = [
-    "code",
-    "name",
-    "max_points",
-    "mode",
-    "method",
-    "levels",
-    "guidance",
-    "score",
-    "numerator",
-    "denominator",
-    "explanation",
+    ("code", "Mã"),
+    ("name", "Tiêu chí"),
+    ("max_points", "Điểm tối đa"),
+    ("mode", "Cách chấm"),
+    ("method", "Phương pháp chấm"),
+    ("levels", "Các mức điểm"),
+    ("score", "Điểm tự chấm"),
+    ("numerator", "Tử số hoặc số trường hợp"),
+    ("denominator", "Mẫu số"),
+    ("explanation", "Giải trình"),
+]
+META_ROWS = [
+    ("framework", "Mã bộ chỉ số"),
+    ("unit", "Mã đơn vị"),
+    ("year", "Năm đánh giá"),
+    ("unit_name", "Tên đơn vị"),
 ]
 EDITABLE = {"score", "numerator", "denominator", "explanation"}
 MAX_ROWS = 2000
+# a header or a meta label, in either template, → its key
+KEYS = {label.casefold(): key for pairs in (COLUMNS, META_ROWS) for key, label in pairs} | {
+    key: key for pairs in (COLUMNS, META_ROWS) for key, _label in pairs
+}
+MODE_LABELS = {
+    "self": "Đơn vị tự chấm",
+    "survey": "Điều tra xã hội học",
+    "central": "Cơ quan thường trực chấm",
+}
+METHOD_LABELS = {
+    "choice": "Chọn mức điểm",
+    "ratio": "Tỷ lệ",
+    "number": "Số điểm",
+    "deduction": "Điểm trừ (theo số trường hợp)",
+}
 
 
 def _levels(item: ScoreItem) -> str:
@@ -44,47 +67,130 @@ def _levels(item: ScoreItem) -> str:
         return " | ".join(f"{o['points']} = {o['label']}" for o in params.get("options", []))
     if item.node.scoring_method == ScoringMethod.RATIO:
         return f"{params.get('numerator', '')} / {params.get('denominator', '')}"
-    return f"step {params.get('step', '')}" if params.get("step") else ""
+    return f"bước {params.get('step', '')}" if params.get("step") else ""
+
+
+def _number(value):
+    """A number Excel adds up: whole when it is whole."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _validation(item: ScoreItem, column: str):
+    """The drop-down or the range a score cell takes, with its message in Vietnamese."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    method = item.node.scoring_method
+    if column == "score" and method == ScoringMethod.CHOICE:
+        options = [
+            fmt_decimal(Decimal(str(o["points"])))
+            for o in item.node.method_params.get("options", [])
+        ]
+        rule = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
+        rule.error = "Chọn một mức điểm trong danh sách: " + ", ".join(options) + "."
+    elif column == "score" and method == ScoringMethod.NUMBER:
+        rule = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=fmt_decimal(item.max_points),
+            allow_blank=True,
+        )
+        rule.error = f"Điểm từ 0 đến {fmt_decimal(item.max_points)}."
+    elif column in ("numerator", "denominator") and (
+        method == ScoringMethod.RATIO
+        or (method == ScoringMethod.DEDUCTION and column == "numerator")
+    ):
+        rule = DataValidation(
+            type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+        )
+        rule.error = "Nhập một số nguyên không âm."
+    else:
+        return None
+    rule.errorTitle = "Giá trị không hợp lệ"
+    rule.showErrorMessage = True
+    return rule
 
 
 def export_submission(submission: Submission) -> bytes:
+    from openpyxl.comments import Comment
+
     workbook = Workbook()
     meta = workbook.active
     meta.title = META
-    for key, value in (
-        ("framework", submission.framework.code),
-        ("unit", submission.unit.code),
-        ("year", str(submission.campaign.year)),
-        ("unit_name", submission.unit.name_vi),
-    ):
-        meta.append([key, value])
+    values = {
+        "framework": submission.framework.code,
+        "unit": submission.unit.code,
+        "year": submission.campaign.year,
+        "unit_name": submission.unit.name_vi,
+    }
+    for key, label in META_ROWS:
+        meta.append([label, values[key]])
+    meta.append([])
+    meta.append(
+        [
+            "Hướng dẫn",
+            "Chỉ nhập vào các ô nền vàng ở trang “Tiêu chí”; hướng dẫn chấm điểm của mỗi tiêu chí là ghi chú ở ô tên tiêu chí. Tiêu chí chọn mức điểm có danh sách thả xuống.",
+        ]
+    )
+    meta.column_dimensions["A"].width = 18
+    meta.column_dimensions["B"].width = 90
+    for row in meta.iter_rows():
+        row[0].font = Font(bold=True)
+        for cell in row:
+            cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
     sheet = workbook.create_sheet(ITEMS)
-    sheet.append(COLUMNS)
+    keys = [key for key, _label in COLUMNS]
+    sheet.append([label for _key, label in COLUMNS])
+    editable_fill = PatternFill("solid", fgColor="FFF2CC")
+    header_fill = PatternFill("solid", fgColor="FFD966")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if keys[cell.column - 1] in EDITABLE:
+            cell.fill = header_fill
     items = submission.items.select_related("node").order_by("position")
-    for item in items:
+    rules: dict[str, object] = {}
+    for index, item in enumerate(items, start=2):
         sheet.append(
             [
                 item.node.code,
                 item.node.name_vi,
-                fmt_decimal(item.max_points),
-                item.scoring_mode,
-                item.node.scoring_method,
+                _number(item.max_points),
+                MODE_LABELS.get(item.scoring_mode, item.scoring_mode),
+                METHOD_LABELS.get(item.node.scoring_method, item.node.scoring_method),
                 _levels(item),
-                item.node.guidance,
-                "" if item.self_score is None else fmt_decimal(item.self_score),
-                "" if item.ratio_numerator is None else str(item.ratio_numerator),
-                "" if item.ratio_denominator is None else str(item.ratio_denominator),
+                _number(item.self_score),
+                item.ratio_numerator,
+                item.ratio_denominator,
                 item.explanation,
             ]
         )
-    editable_fill = PatternFill("solid", fgColor="FFF2CC")
+        if item.node.guidance:
+            note = Comment(item.node.guidance[:30000], "parcouncil")
+            note.width, note.height = 420, 220
+            sheet.cell(row=index, column=2).comment = note
+        if item.scoring_mode == ScoringMode.SELF:
+            for column in ("score", "numerator", "denominator"):
+                rule = _validation(item, column)
+                if rule is None:
+                    continue
+                # one rule per distinct list or range, over all the cells that take it
+                key = f"{column}|{rule.type}|{rule.formula1}|{rule.formula2}"
+                rule = rules.setdefault(key, rule)
+                rule.add(sheet.cell(row=index, column=keys.index(column) + 1))
+    for rule in rules.values():
+        sheet.add_data_validation(rule)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            cell.data_type = "s"  # text throughout: exact points, and no cell runs as a formula
+            key = keys[cell.column - 1]
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: no cell runs as a formula
+            if key in ("max_points", "score"):
+                cell.number_format = "0.00"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if COLUMNS[cell.column - 1] in EDITABLE:
+            if key in EDITABLE:
                 cell.fill = editable_fill
                 cell.protection = Protection(locked=False)
     # only the yellow cells take typing: the rest is protected (no password: it guards against
@@ -92,9 +198,10 @@ def export_submission(submission: Submission) -> bytes:
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.autoFilter = False
-    for letter, width in zip("ABCDEFGHIJK", (8, 50, 8, 8, 9, 40, 40, 8, 10, 10, 50), strict=True):
+    for letter, width in zip("ABCDEFGHIJ", (8, 50, 9, 14, 16, 40, 10, 12, 10, 50), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "C2"
+    workbook.active = 1
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -121,7 +228,11 @@ def read_import(submission: Submission, data: bytes) -> list[tuple[ScoreItem, di
             ]
         ) from exc
     try:
-        if META not in workbook.sheetnames or ITEMS not in workbook.sheetnames:
+        names = {
+            sheet: sheet if sheet in workbook.sheetnames else OLD_SHEETS[sheet]
+            for sheet in (META, ITEMS)
+        }
+        if any(name not in workbook.sheetnames for name in names.values()):
             raise ProblemsError(
                 [
                     Problem(
@@ -134,8 +245,8 @@ def read_import(submission: Submission, data: bytes) -> list[tuple[ScoreItem, di
                 ]
             )
         meta = {
-            _text(row[0]): _text(row[1])
-            for row in workbook[META].iter_rows(values_only=True)
+            KEYS.get(_text(row[0]).casefold(), _text(row[0])): _text(row[1])
+            for row in workbook[names[META]].iter_rows(values_only=True)
             if row and len(row) > 1
         }
         if (
@@ -158,9 +269,10 @@ def read_import(submission: Submission, data: bytes) -> list[tuple[ScoreItem, di
                     )
                 ]
             )
-        rows = workbook[ITEMS].iter_rows(values_only=True)
-        header = [_text(value) for value in next(rows, ())]
-        missing = [name for name in ("code", *EDITABLE) if name not in header]
+        rows = workbook[names[ITEMS]].iter_rows(values_only=True)
+        header = [KEYS.get(_text(value).casefold(), "") for value in next(rows, ())]
+        labels = dict(COLUMNS)
+        missing = [labels[name] for name in ("code", *sorted(EDITABLE)) if name not in header]
         if missing:
             raise ProblemsError(
                 [
@@ -252,7 +364,7 @@ def _cell_refusal(item: ScoreItem, entry: dict) -> str:
         # a deduction item counts cases (numerator); its score follows from them
         if entry.get("denominator", ""):
             return str(
-                _("tiêu chí điểm trừ: nhập số trường hợp ở cột numerator, để trống denominator.")
+                _("tiêu chí điểm trừ: nhập số trường hợp ở cột “Tử số hoặc số trường hợp”, để trống cột “Mẫu số”.")
             )
         if entry.get("numerator", "") and entry.get("score", ""):
             try:
@@ -272,7 +384,7 @@ def _cell_refusal(item: ScoreItem, entry: dict) -> str:
         return ""
     if item.node.scoring_method != ScoringMethod.RATIO:
         if counts:
-            return str(_("tiêu chí không tính theo tỷ lệ: để trống cột numerator và denominator."))
+            return str(_("tiêu chí không tính theo tỷ lệ: để trống cột “Tử số hoặc số trường hợp” và cột “Mẫu số”."))
         return ""
     if not entry.get("score", ""):
         return ""
@@ -281,7 +393,7 @@ def _cell_refusal(item: ScoreItem, entry: dict) -> str:
             return ""
         return str(
             _(
-                "tiêu chí tính theo tỷ lệ: nhập tử số (numerator) và mẫu số (denominator), điểm được tính từ đó."
+                "tiêu chí tính theo tỷ lệ: nhập tử số và mẫu số, điểm được tính từ đó."
             )
         )
     try:

@@ -9,7 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from appraisal.exceptions import ProblemsError
-from appraisal.submission_xlsx import export_submission, import_submission
+from appraisal.submission_xlsx import COLUMNS, META_ROWS, export_submission, import_submission
+
+LABEL = dict(COLUMNS) | dict(META_ROWS)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +25,15 @@ def fill(
     data: bytes, values: dict[str, dict[str, str]], meta: dict[str, str] | None = None
 ) -> bytes:
     workbook = load_workbook(io.BytesIO(data))
-    sheet = workbook["tieu_chi"]
+    sheet = workbook["Tiêu chí"]
     header = [cell.value for cell in sheet[1]]
     for row in sheet.iter_rows(min_row=2):
         code = row[0].value
         for column, value in values.get(code, {}).items():
-            row[header.index(column)].value = value
+            row[header.index(LABEL[column])].value = value
     for key, value in (meta or {}).items():
-        for row in workbook["ho_so"].iter_rows():
-            if row[0].value == key:
+        for row in workbook["Hồ sơ"].iter_rows():
+            if row[0].value == LABEL[key]:
                 row[1].value = value
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -48,15 +50,15 @@ def first_codes(submission, method: str, n: int = 1) -> list:
 
 def test_export_has_one_row_per_item_with_points_method_and_guidance(draft):
     workbook = load_workbook(io.BytesIO(export_submission(draft)))
-    rows = list(workbook["tieu_chi"].iter_rows(values_only=True))
-    assert rows[0][:5] == ("code", "name", "max_points", "mode", "method")
+    rows = list(workbook["Tiêu chí"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("Mã", "Tiêu chí", "Điểm tối đa", "Cách chấm", "Phương pháp chấm")
     assert len(rows) - 1 == draft.items.count()
     assert any(row[5] and "=" in row[5] for row in rows[1:])  # choice levels are spelled out
     # only the yellow columns take typing; the others are protected
-    sheet = workbook["tieu_chi"]
+    sheet = workbook["Tiêu chí"]
     assert sheet.protection.sheet
     editable = {c.column_letter for c in sheet[2] if not c.protection.locked}
-    assert editable == {"H", "I", "J", "K"}  # score, numerator, denominator, explanation
+    assert editable == {"G", "H", "I", "J"}  # score, numerator, denominator, explanation
 
 
 def test_a_filled_template_is_imported_and_audited(draft, cast):
@@ -129,7 +131,7 @@ def test_exported_cells_never_run_as_formulas(draft, cast):
     workbook = load_workbook(io.BytesIO(export_submission(draft)))
     cells = [
         c
-        for row in workbook["tieu_chi"].iter_rows()
+        for row in workbook["Tiêu chí"].iter_rows()
         for c in row
         if str(c.value).startswith("=HYPERLINK")
     ]
@@ -281,3 +283,63 @@ def test_the_preview_counts_scores_set_changed_cleared_and_explanations(draft, c
     )
     kinds = {change.item.node.code: change.kind for change in import_changes(draft, data)}
     assert kinds == {a.node.code: "set", b.node.code: "changed", c.node.code: "cleared"}
+
+
+def test_the_template_is_vietnamese_typed_and_validated(draft):
+    from appraisal.models import ScoreItem
+
+    item = ScoreItem.objects.filter(submission=draft, scoring_mode="self").order_by("position")
+    ScoreItem.objects.filter(pk=item.first().pk).update(self_score=Decimal("0.5"))
+    workbook = load_workbook(io.BytesIO(export_submission(draft)))
+    assert workbook.sheetnames == ["Hồ sơ", "Tiêu chí"]
+    sheet = workbook["Tiêu chí"]
+    header = [c.value for c in sheet[1]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    first = rows[item.first().node.code]
+    # numbers are numbers
+    assert isinstance(first[header.index("Điểm tối đa")].value, int | float)
+    assert first[header.index("Điểm tự chấm")].value == 0.5
+    # the guidance is the name cell's comment
+    assert first[header.index("Tiêu chí")].comment.text == item.first().node.guidance
+    # a choice item's score cell has a drop-down of its levels; a ratio's counts are whole
+    choice = first_codes(draft, "choice")[0]
+    score_cell = rows[choice.node.code][header.index("Điểm tự chấm")].coordinate
+    lists = [
+        dv
+        for dv in sheet.data_validations.dataValidation
+        if dv.type == "list" and score_cell in dv.sqref
+    ]
+    assert len(lists) == 1
+    levels = {
+        str(o["points"]).rstrip("0").rstrip(".") for o in choice.node.method_params["options"]
+    }
+    assert set(lists[0].formula1.strip('"').split(",")) == {
+        level if level else "0" for level in levels
+    }
+    ratio = first_codes(draft, "ratio")[0]
+    counts = rows[ratio.node.code][header.index("Mẫu số")].coordinate
+    assert any(
+        dv.type == "whole" and counts in dv.sqref for dv in sheet.data_validations.dataValidation
+    )
+    assert all(dv.error and dv.errorTitle for dv in sheet.data_validations.dataValidation)
+
+
+def test_a_file_of_the_earlier_template_is_still_read(draft, cast):
+    """Files with the code-named sheets and columns, already filled in by units, still import."""
+    from openpyxl import Workbook
+
+    choice = first_codes(draft, "choice")[0]
+    top = choice.node.method_params["options"][-1]["points"]
+    book = Workbook()
+    meta = book.active
+    meta.title = "ho_so"
+    meta.append(["framework", draft.framework.code])
+    meta.append(["unit", draft.unit.code])
+    items = book.create_sheet("tieu_chi")
+    items.append(["code", "score", "numerator", "denominator", "explanation"])
+    items.append([choice.node.code, str(top), "", "", "Theo kế hoạch"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    import_submission(submission=draft, data=buffer.getvalue(), actor=cast["bacninh_focal"])
+    choice.refresh_from_db()
+    assert choice.self_score == Decimal(str(top)) and choice.explanation == "Theo kế hoạch"
