@@ -191,6 +191,39 @@ CSV_COLUMNS = (
 )
 
 
+# The same columns for people (Excel in Vietnamese): headers and values in Vietnamese.
+VI_COLUMNS = (
+    "Cấp",
+    "Thứ hạng",
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Điểm thẩm định",
+    "Điểm điều tra xã hội học",
+    "Tổng điểm",
+    "Điểm tối đa",
+    "Chỉ số CCHC (%)",
+    "Nhóm",
+    "Được xếp hạng",
+    "Thay đổi so với năm trước (điểm %)",
+)
+NUMERIC_COLUMNS = {1, 4, 5, 6, 7, 8, 11}
+
+
+def vietnamese_rows(levels: list[PublishedLevel]) -> list[list]:
+    """`export_rows` for people: the level's name, "có"/"không", numbers as Decimals."""
+    from appraisal.models.choices import Level
+
+    out = []
+    for row in export_rows(levels):
+        values: list = list(row)
+        values[0] = str(Level(row[0]).label) if row[0] in Level.values else row[0]
+        values[10] = "có" if row[10] == "yes" else "không"
+        for index in NUMERIC_COLUMNS:
+            values[index] = Decimal(row[index]) if row[index] else None
+        out.append(values)
+    return out
+
+
 def export_rows(levels: list[PublishedLevel]) -> list[list[str]]:
     """One row per unit with the columns of `CSV_COLUMNS`: decimal point, two decimals."""
     out = []

@@ -364,7 +364,9 @@ def _cell_refusal(item: ScoreItem, entry: dict) -> str:
         # a deduction item counts cases (numerator); its score follows from them
         if entry.get("denominator", ""):
             return str(
-                _("tiêu chí điểm trừ: nhập số trường hợp ở cột “Tử số hoặc số trường hợp”, để trống cột “Mẫu số”.")
+                _(
+                    "tiêu chí điểm trừ: nhập số trường hợp ở cột “Tử số hoặc số trường hợp”, để trống cột “Mẫu số”."
+                )
             )
         if entry.get("numerator", "") and entry.get("score", ""):
             try:
@@ -384,18 +386,18 @@ def _cell_refusal(item: ScoreItem, entry: dict) -> str:
         return ""
     if item.node.scoring_method != ScoringMethod.RATIO:
         if counts:
-            return str(_("tiêu chí không tính theo tỷ lệ: để trống cột “Tử số hoặc số trường hợp” và cột “Mẫu số”."))
+            return str(
+                _(
+                    "tiêu chí không tính theo tỷ lệ: để trống cột “Tử số hoặc số trường hợp” và cột “Mẫu số”."
+                )
+            )
         return ""
     if not entry.get("score", ""):
         return ""
     if not counts:
         if _unchanged_score(item, entry):
             return ""
-        return str(
-            _(
-                "tiêu chí tính theo tỷ lệ: nhập tử số và mẫu số, điểm được tính từ đó."
-            )
-        )
+        return str(_("tiêu chí tính theo tỷ lệ: nhập tử số và mẫu số, điểm được tính từ đó."))
     try:
         computed = parse_entry(
             method=ScoringMethod.RATIO,

@@ -35,6 +35,11 @@ urlpatterns = [
     path("results/", public.results_index, name="results_index"),
     path("results/<slug:program>/<int:year>.csv", public.results_csv, name="results_csv"),
     path("results/<slug:program>/<int:year>.xlsx", public.results_xlsx, name="results_xlsx"),
+    path(
+        "results/<slug:program>/<int:year>-excel.csv",
+        public.results_excel_csv,
+        name="results_excel_csv",
+    ),
     path("results/<slug:program>/<int:year>/", public.results_year, name="results_year"),
     path("results/<slug:program>/<int:year>/<str:unit>/", public.results_unit, name="results_unit"),
     path("", include("notifications.urls")),

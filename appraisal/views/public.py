@@ -2,11 +2,13 @@
 
 import csv
 import io
+from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from appraisal import public
 from appraisal.charts import bar_chart
@@ -74,32 +76,48 @@ def results_csv(request: HttpRequest, program: str, year: int) -> HttpResponse:
     return response
 
 
+def results_excel_csv(request: HttpRequest, program: str, year: int) -> HttpResponse:
+    """The results as a CSV that a Vietnamese Excel opens by double click: UTF-8 with a byte
+    order mark (the accents), a semicolon between fields and a decimal comma (the Vietnamese
+    regional settings), Vietnamese headers and values. The machine-readable CSV is the other
+    one (results_csv), unchanged."""
+    campaign = public.get_published(program, year)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(public.VI_COLUMNS)
+    for row in public.vietnamese_rows(public.published_levels(campaign)):
+        writer.writerow(
+            [
+                ""
+                if value is None
+                else (str(value).replace(".", ",") if i in public.NUMERIC_COLUMNS else value)
+                for i, value in enumerate(row)
+            ]
+        )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(campaign, "excel.csv")}"'
+    return response
+
+
 def results_xlsx(request: HttpRequest, program: str, year: int) -> HttpResponse:
+    """The results as a workbook in Vietnamese (headers, level names, numbers as numbers)."""
     campaign = public.get_published(program, year)
     book = Workbook()
     sheet = book.active
     sheet.title = str(campaign.year)
-    sheet.append(list(public.CSV_COLUMNS))
-    numeric = {
-        "rank",
-        "appraisal_points",
-        "survey_points",
-        "total_points",
-        "max_points",
-        "index",
-        "change",
-    }
-    for row in public.export_rows(public.published_levels(campaign)):
-        sheet.append(
-            [
-                (float(value) if value else None) if column in numeric else value
-                for column, value in zip(public.CSV_COLUMNS, row, strict=True)
-            ]
-        )
+    sheet.append(list(public.VI_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in public.vietnamese_rows(public.published_levels(campaign)):
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, float):
                 cell.number_format = "0" if cell.column == 2 else "0.00"
+    widths = (22, 9, 12, 36, 12, 12, 10, 10, 12, 7, 10, 14)
+    for letter, width in zip("ABCDEFGHIJKL", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "E2"
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

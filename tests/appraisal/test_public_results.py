@@ -93,7 +93,23 @@ def test_xlsx_holds_the_same_numbers(client, two_years):
     response = client.get(reverse("results_xlsx", args=["national", 2025]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.iter_rows(values_only=True))
+    assert values[0][:4] == ("Cấp", "Thứ hạng", "Mã đơn vị", "Tên đơn vị")
+    assert values[1][0] == "Cấp tỉnh" and values[1][10] in ("có", "không")
     assert values[1][2] == "01" and values[1][8] == pytest.approx(89.5)
+
+
+def test_the_csv_for_excel_opens_in_a_vietnamese_excel(client, two_years):
+    response = client.get(reverse("results_excel_csv", args=["national", 2025]))
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")  # the byte order mark: Excel reads the accents
+    lines = body[1:].splitlines()
+    assert lines[0].split(";")[:4] == ["Cấp", "Thứ hạng", "Mã đơn vị", "Tên đơn vị"]
+    hanoi = next(line.split(";") for line in lines if ";01;" in line)
+    assert hanoi[0] == "Cấp tỉnh" and hanoi[8] == "89,50"  # a decimal comma
+    assert response["Content-Disposition"].endswith('excel.csv"')
+    # the machine-readable CSV keeps its columns
+    machine = client.get(reverse("results_csv", args=["national", 2025])).content.decode()
+    assert machine.splitlines()[0].startswith("level,rank,unit_code,unit_name")
 
 
 def test_the_unit_page_shows_components_and_history(client, two_years):
