@@ -154,6 +154,68 @@ def published_levels(campaign: Campaign) -> list[PublishedLevel]:
     return levels
 
 
+@dataclass
+class Headline:
+    """A program's latest published year, in a few figures per level."""
+
+    campaign: Campaign
+    levels: list[PublishedLevel]
+
+    @property
+    def units(self) -> int:
+        return sum(len(level.rows) for level in self.levels)
+
+
+def headlines() -> list[Headline]:
+    """The latest published year of every program, with its levels' figures."""
+    latest: dict[int, Campaign] = {}
+    for campaign in published_campaigns().order_by("program__code", "-year"):
+        latest.setdefault(campaign.program_id, campaign)
+    return [Headline(campaign, published_levels(campaign)) for campaign in latest.values()]
+
+
+def find_units(text: str, limit: int = 30) -> list[UnitResult]:
+    """Units whose code or name (current or former) holds `text`: each one's latest
+    published result."""
+    from django.db.models import Q
+
+    text = " ".join(text.split())[:100]
+    if not text:
+        return []
+    results = (
+        UnitResult.objects.filter(campaign__state__in=PUBLIC_STATES)
+        .filter(
+            Q(unit__code__iexact=text)
+            | Q(unit__name_vi__icontains=text)
+            | Q(unit__name_en__icontains=text)
+            | Q(unit__former_names__name_vi__icontains=text)
+        )
+        .select_related("unit", "campaign__program")
+        .prefetch_related("unit__former_names")
+        .order_by("unit__code", "-campaign__year")
+        .distinct()
+    )
+    latest: dict[tuple[int, int], UnitResult] = {}
+    for result in results[: limit * 10]:
+        latest.setdefault((result.campaign.program_id, result.unit_id), result)
+    return list(latest.values())[:limit]
+
+
+def region_comparison(campaign: Campaign, result: UnitResult) -> dict:
+    """The unit's index beside its level's and its region's averages this year."""
+    level = next((lv for lv in published_levels(campaign) if lv.level == result.level), None)
+    if level is None:
+        return {}
+    region = dict(Region.choices).get(result.unit.region, "")
+    return {
+        "level_label": level.label,
+        "level_average": level.average,
+        "region_label": str(region) if region else "",
+        "region_average": dict(level.regions).get(str(region)) if region else None,
+        "regions": level.regions,
+    }
+
+
 def unit_history(program: Program, unit_id: int) -> list[UnitResult]:
     """A unit's published results across the program's years."""
     return list(

@@ -11,17 +11,28 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from appraisal import public
-from appraisal.charts import bar_chart
+from appraisal.charts import bar_chart, line_chart
 from appraisal.models import Program
 
 
 def results_index(request: HttpRequest) -> HttpResponse:
-    """Programs and their published years."""
+    """What the public looks for first: each program's latest year in figures, a search for
+    a unit, every published year."""
     campaigns = public.published_campaigns().order_by("program__code", "-year")
     programs: dict[int, tuple[Program, list]] = {}
     for campaign in campaigns:
         programs.setdefault(campaign.program_id, (campaign.program, []))[1].append(campaign)
-    return render(request, "results/index.html", {"programs": list(programs.values())})
+    query = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "results/index.html",
+        {
+            "programs": list(programs.values()),
+            "headlines": public.headlines(),
+            "query": query,
+            "found": public.find_units(query) if query else None,
+        },
+    )
 
 
 def results_year(request: HttpRequest, program: str, year: int) -> HttpResponse:
@@ -48,6 +59,7 @@ def results_year(request: HttpRequest, program: str, year: int) -> HttpResponse:
 def results_unit(request: HttpRequest, program: str, year: int, unit: str) -> HttpResponse:
     campaign = public.get_published(program, year)
     result = public.get_unit_result(campaign, unit)
+    history = public.unit_history(campaign.program, result.unit_id)
     return render(
         request,
         "results/unit.html",
@@ -56,7 +68,13 @@ def results_unit(request: HttpRequest, program: str, year: int, unit: str) -> Ht
             "result": result,
             "row": public.Row(result, campaign.year),
             "sheet": public.year_documents(campaign, f"sheet:{result.unit.code}"),
-            "history": public.unit_history(campaign.program, result.unit_id),
+            "history": history,
+            "history_chart": line_chart(
+                [(str(past.campaign.year), past.index) for past in history],
+                title=_("Chỉ số CCHC qua các năm"),
+            ),
+            "comparison": public.region_comparison(campaign, result),
+            "documents": public.year_documents(campaign),
         },
     )
 

@@ -137,3 +137,23 @@ def test_the_year_page_costs_the_same_for_any_number_of_units(
     # the former names of renamed units, which of the year's documents are made
     with django_assert_num_queries(4):
         assert client.get(reverse("results_year", args=["national", 2025])).status_code == 200
+
+
+def test_the_landing_page_gives_the_years_figures_and_finds_a_unit(client, two_years):
+    page = client.get(reverse("results_index")).content.decode()
+    assert "Cấp tỉnh" in page and "năm 2025" in page
+    assert "trung bình của 3 đơn vị" in page
+    assert "Dẫn đầu" in page and "Thấp nhất" in page
+    found = client.get(reverse("results_index"), {"q": "hải phòng"}).content.decode()
+    assert "/results/national/2025/T34-hai-phong/" in found
+    assert "/results/national/2025/01/" not in found.split("Cấp tỉnh")[0]
+    none = client.get(reverse("results_index"), {"q": "không có đâu"}).content.decode()
+    assert "Không tìm thấy đơn vị nào." in none
+
+
+def test_the_unit_page_charts_the_years_and_compares_with_the_averages(client, two_years):
+    response = client.get(reverse("results_unit", args=["national", 2025, "01"]))
+    body = response.content.decode()
+    assert body.count("<polyline") == 1  # 2024 and 2025 on a line
+    assert "Trung bình Cấp tỉnh" in body
+    assert response.context["comparison"]["level_average"] is not None
