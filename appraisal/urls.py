@@ -2,6 +2,7 @@ from django.urls import path
 
 from appraisal import views
 from appraisal.views import (
+    audit,
     calendar,
     campaign_actions,
     council,
@@ -75,6 +76,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/units/", setup.campaign_units, name="campaign_units"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("programs/<int:program_pk>/audit.csv", views.audit_export, name="audit_export"),
+    path("programs/<int:pk>/audit/", audit.audit_list, name="audit_list"),
     path("campaigns/<int:pk>/routing/", reviews.review_routing, name="review_routing"),
     path("campaigns/<int:pk>/reviews/", reviews.review_queue, name="review_queue"),
     path(

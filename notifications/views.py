@@ -18,6 +18,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     rows = Notification.objects.filter(recipient=request.user).only(
         "pk", "subject", "url", "created_at", "read_at", "kind"
     )
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        rows = rows.filter(subject__icontains=query)
+    show = request.GET.get("show", "")
+    if show == "unread":
+        rows = rows.filter(read_at__isnull=True)
+    rows = rows.order_by("created_at" if request.GET.get("sort") == "old" else "-created_at", "-pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -27,6 +34,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "preference": preference(request.user),
             "modes": Preference.Mode.choices,
             "languages": settings.LANGUAGES,
+            "query": query,
+            "show": show,
+            "sort": request.GET.get("sort", ""),
         },
     )
 

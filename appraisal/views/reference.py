@@ -243,7 +243,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         Prefetch("predecessor_links", queryset=_links().select_related("predecessor")),
         Prefetch("successor_links", queryset=_links().select_related("successor")),
     )
-    page = Paginator(organisations.order_by("kind", "code"), PAGE_SIZE).get_page(
+    sorts = {
+        "code": ("code",),
+        "name": ("name_vi", "code"),
+        "kind": ("kind", "code"),
+        "region": ("region", "code"),
+    }
+    wanted = request.GET.get("sort", "")
+    order = sorts.get(wanted.lstrip("-"), ("kind", "code"))
+    if wanted.startswith("-") and wanted[1:] in sorts:
+        order = tuple(f"-{field}" for field in order[:1]) + order[1:]
+    page = Paginator(organisations.order_by(*order, "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "appraisal/organisation_list.html", {"page": page, "form": form})

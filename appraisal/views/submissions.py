@@ -214,8 +214,15 @@ class _Echo:
 def audit_export(request: HttpRequest, program_pk: int) -> StreamingHttpResponse:
     program = get_object_or_404(Program, pk=program_pk)
     permissions.require(permissions.is_secretariat(request.user, program))
+    from appraisal.views.audit import AuditFilterForm, audit_events
+
+    form = AuditFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else None
+    # the page's filters, oldest first (a file reads top down)
     events = (
-        AuditEvent.objects.filter(program_id=program.pk).order_by("seq").values_list(*CSV_COLUMNS)
+        audit_events(program, {**data, "sort": "seq"} if data else None)
+        .order_by("seq")
+        .values_list(*CSV_COLUMNS)
     )
     writer = csv.writer(_Echo())
 

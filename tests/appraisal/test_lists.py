@@ -89,3 +89,57 @@ def test_many_reports_go_into_review_at_once_or_none(client, cast, campaign_fact
     assert Submission.objects.filter(campaign=campaign, state="under_review").count() == 4
     client.force_login(cast["manager"])
     assert client.post(url, {"submission": [submissions[4].pk]}).status_code == 403
+
+
+def test_the_audit_log_page_filters_and_its_csv_follows(client, personas, orgs, program):
+    from appraisal.services.roles import role_grant
+    from tests.conftest import make_user
+
+    client.force_login(personas["secretariat"])
+    someone = make_user("nguoimoi", program=program)
+    role_grant(
+        user=someone,
+        program=program,
+        role="reviewer",
+        organisation=orgs["BTC"],
+        actor=personas["secretariat"],
+    )
+    url = reverse("audit_list", args=[program.pk])
+    page = client.get(url).content.decode()
+    assert "nguoimoi:reviewer@BTC" in page
+    only_grants = client.get(url, {"kind": "role_grant", "q": "nguoimoi"})
+    assert only_grants.context["page"].paginator.count == 1
+    csv = b"".join(
+        client.get(reverse("audit_export", args=[program.pk]), {"q": "nguoimoi"}).streaming_content
+    ).decode()
+    assert csv.count("\n") == 2 and "nguoimoi" in csv  # the header and the one row
+    assert client.get(url, {"since": "không phải ngày"}).status_code == 400
+    client.force_login(personas["manager"])
+    assert client.get(url).status_code == 403
+
+
+def test_notifications_are_searched_and_filtered(client, personas):
+    from notifications.services import notify
+
+    user = personas["bacninh_focal"]
+    for title in ("Bắc Ninh — 2026", "Hà Nội — 2026"):
+        notify(recipient=user, kind="submission_returned", context={"title": title})
+    client.force_login(user)
+    url = reverse("notification_list")
+    assert client.get(url, {"q": "Hà Nội"}).context["page"].paginator.count == 1
+    assert client.get(url, {"q": "trả lại"}).context["page"].paginator.count == 2
+    assert client.get(url, {"show": "unread"}).context["page"].paginator.count == 2
+    oldest = client.get(url, {"sort": "old"}).context["page"][0]
+    newest = client.get(url).context["page"][0]
+    assert oldest.pk < newest.pk
+
+
+def test_the_units_list_sorts_by_any_column(client, personas):
+    client.force_login(personas["manager"])
+    url = reverse("organisation_list")
+    codes = [o.code for o in client.get(url, {"sort": "-code"}).context["page"]]
+    assert codes == sorted(codes, reverse=True)
+    names = [
+        o.name_vi for o in client.get(url, {"sort": "name", "kind": "ministry"}).context["page"]
+    ]
+    assert names == sorted(names)
