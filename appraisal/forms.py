@@ -142,6 +142,7 @@ class QueueFilterForm(_OrganisationFilter):
 
 
 class MatrixFilterForm(_OrganisationFilter):
+    unit = forms.CharField(label=_("Đơn vị (mã hoặc tên)"), required=False, max_length=100)
     level = forms.ChoiceField(
         required=False, label=_("Cấp"), choices=[("", _("Tất cả"))] + Level.choices
     )

@@ -382,6 +382,7 @@ def review_matrix(
     state: str = "",
     lateness: str = "",
     due_soon_days: int = 5,
+    unit: str = "",
 ) -> Matrix:
     """Units × domains with the state of every domain review. Filters keep the rows where
     at least one cell matches. Three queries whatever the number of units."""
@@ -390,6 +391,12 @@ def review_matrix(
     )
     if level:
         reviews = reviews.filter(submission__level=level)
+    if unit:
+        reviews = reviews.filter(
+            Q(submission__unit__code__icontains=unit)
+            | Q(submission__unit__name_vi__icontains=unit)
+            | Q(submission__unit__name_en__icontains=unit)
+        )
     rows = list(with_query_counts(reviews).order_by("submission__level", "submission__unit__code"))
     annotate_deadlines(rows)
     soon = today() + datetime.timedelta(days=due_soon_days)

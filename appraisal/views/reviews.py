@@ -212,6 +212,7 @@ def review_matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation_id": data["organisation"].pk if data["organisation"] else None,
             "state": data["state"],
             "lateness": data["lateness"],
+            "unit": data["unit"].strip(),
         }
     matrix = review_selectors.review_matrix(campaign, **filters)
     return render(

@@ -143,3 +143,10 @@ def test_the_units_list_sorts_by_any_column(client, personas):
         o.name_vi for o in client.get(url, {"sort": "name", "kind": "ministry"}).context["page"]
     ]
     assert names == sorted(names)
+
+
+def test_the_matrix_finds_a_unit(client, cast, reviewing):  # noqa: F811
+    client.force_login(cast["secretariat"])
+    unit = reviewing.submissions.select_related("unit").first().unit
+    response = client.get(reverse("review_matrix", args=[reviewing.pk]), {"unit": unit.code})
+    assert [row.submission.unit_id for row in response.context["matrix"].rows] == [unit.pk]
