@@ -83,6 +83,7 @@ class Command(BaseCommand):
             campaign = self._campaign(demo["campaign"], program, frameworks)
             users = self._users(demo, program, orgs)
             self._council(demo, campaign, orgs)
+            self._people(demo, program, orgs)
             history = self._history(demo, program, data_dir)
             stories = play_stories(campaign, demo.get("stories", {}), demo["users"])
             play_extensions(campaign, demo.get("extensions", []))
@@ -180,6 +181,34 @@ class Command(BaseCommand):
                     actor=None,
                 )
         return len(demo["users"])
+
+    def _people(self, demo: dict, program, orgs: dict) -> None:
+        """An invited person who has not set a password, and a leader's pending proposal."""
+        from django.contrib.auth import get_user_model
+
+        from appraisal.models import Invitation
+        from appraisal.services.people import focal_point_propose, person_invite
+
+        people = demo.get("people", {})
+        for person in people.get("invited", []):
+            if not Invitation.objects.filter(program=program, email=person["email"]).exists():
+                person_invite(
+                    program=program,
+                    full_name=person["name"],
+                    email=person["email"],
+                    role=person["role"],
+                    organisation=orgs[person["organisation"]],
+                    actor=None,
+                )
+        for person in people.get("proposed", []):
+            if not Invitation.objects.filter(program=program, email=person["email"]).exists():
+                focal_point_propose(
+                    program=program,
+                    organisation=orgs[person["organisation"]],
+                    full_name=person["name"],
+                    email=person["email"],
+                    actor=get_user_model().objects.get(username=person["by"]),
+                )
 
     def _council(self, demo: dict, campaign, orgs: dict) -> None:
         from appraisal.models import CouncilMember
