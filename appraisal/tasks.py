@@ -1,21 +1,19 @@
 """Background jobs of the appraisal app (django-q2): they take ids and re-read rows."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from appraisal.models import Invitation
+from appraisal.models.choices import Role
 
 
 def send_invitation(invitation_id: int) -> bool:
     """The invitation's e-mail, with a fresh link to set the password. The link is made
     here and kept nowhere: the token is signed, not stored."""
     from appraisal.services.people import invitation_tokens
-    from notifications.services import preference
+    from notifications.services import email_message, preference, render_email
 
     invitation = (
         Invitation.objects.select_related("user", "program", "organisation", "created_by")
@@ -37,19 +35,9 @@ def send_invitation(invitation_id: int) -> bool:
         "days": days,
         "site": settings.SITE_URL,
     }
-    with translation.override(preference(user).language or "vi"):
-        context["role"] = invitation.get_role_display()
-        subject = " ".join(
-            render_to_string("registration/email/invitation_subject.txt", context).split()
-        )
-        body = render_to_string("registration/email/invitation.txt", context)
-        html = render_to_string("registration/email/invitation.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject[:200],
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+    context["role"] = Role(invitation.role).label  # lazy: rendered in the person's language
+    subject, body, html = render_email(
+        "registration/email/invitation", context, preference(user).language or "vi"
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
+    email_message(to=user.email, subject=subject, body=body, html=html).send()
     return True

@@ -91,22 +91,41 @@ def preference(user: AbstractBaseUser) -> Preference:
     return found
 
 
-def render_message(kind: str, context: dict, language: str) -> tuple[str, str, str]:
-    base = f"notifications/email/{kind if kind in OWN_TEMPLATES else 'event'}"
+def render_email(base: str, context: dict, language: str) -> tuple[str, str, str]:
+    """(subject, text, html) of the e-mail whose templates are `<base>_subject.txt`,
+    `<base>.txt` and `<base>.html`, in `language`."""
     with translation.override(language):
-        if kind in EVENTS:
-            subject, line = EVENTS[kind]
-            context = {
-                **context,
-                "event_subject": str(subject),
-                "event_line": str(line) % {"title": context.get("title", "")},
-            }
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         return (
             subject[:200],
             render_to_string(f"{base}.txt", context),
             render_to_string(f"{base}.html", context),
         )
+
+
+def email_message(*, to: str, subject: str, body: str, html: str):
+    """One e-mail, text and HTML, from the site's address."""
+    from django.core.mail import EmailMultiAlternatives
+
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def render_message(kind: str, context: dict, language: str) -> tuple[str, str, str]:
+    base = f"notifications/email/{kind if kind in OWN_TEMPLATES else 'event'}"
+    if kind in EVENTS:
+        subject, line = EVENTS[kind]
+        with translation.override(language):
+            context = {
+                **context,
+                "event_subject": str(subject),
+                "event_line": str(line) % {"title": context.get("title", "")},
+            }
+    return render_email(base, context, language)
 
 
 def notify(

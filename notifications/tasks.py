@@ -3,11 +3,10 @@ are safe to run twice."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from notifications.models import Notification, Preference
+from notifications.services import email_message, render_email
 
 
 def send_email(notification_id: int) -> bool:
@@ -19,14 +18,12 @@ def send_email(notification_id: int) -> bool:
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    message = EmailMultiAlternatives(
+    message = email_message(
+        to=notification.recipient.email,
         subject=notification.subject,
         body=notification.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient.email],
+        html=notification.html,
     )
-    if notification.html:
-        message.attach_alternative(notification.html, "text/html")
     try:
         message.send()
     except Exception:
@@ -62,19 +59,8 @@ def send_digests() -> int:
         items = list(Notification.objects.filter(pk__in=ids).order_by("created_at"))
         language = user.notification_preference.language
         context = {"recipient": user, "items": items, "site": settings.SITE_URL}
-        with translation.override(language):
-            subject = " ".join(
-                render_to_string("notifications/email/digest_subject.txt", context).split()
-            )
-            body = render_to_string("notifications/email/digest.txt", context)
-            html = render_to_string("notifications/email/digest.html", context)
-        message = EmailMultiAlternatives(
-            subject=subject[:200],
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
-        )
-        message.attach_alternative(html, "text/html")
+        subject, body, html = render_email("notifications/email/digest", context, language)
+        message = email_message(to=user.email, subject=subject, body=body, html=html)
         try:
             message.send()
         except Exception:

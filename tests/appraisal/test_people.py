@@ -366,3 +366,25 @@ def test_the_pickers_offer_people_and_organisations(client, personas, program):
     assert 'value="BTP"' in orgs.content.decode()
     client.force_login(personas["bacninh_focal"])
     assert client.get(reverse("people_search", args=(program.pk,))).status_code == 403
+
+
+def test_the_command_invites_a_list_or_no_one(tmp_path, personas, program):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "people.csv"
+    good.write_text(
+        "Họ và tên,Thư điện tử,Mã cơ quan,Vai trò\nLê Văn An,an@hanoi.gov.vn,01,focal_point\n",
+        encoding="utf-8",
+    )
+    call_command("invite_people", "--program=national", str(good))
+    assert Invitation.objects.get().email == "an@hanoi.gov.vn" and len(mail.outbox) == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Họ và tên,Thư điện tử,Mã cơ quan,Vai trò\nB,b@x.vn,01,focal_point\nC,sai,01,focal_point\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="dòng 3"):
+        call_command("invite_people", "--program=national", str(bad))
+    assert Invitation.objects.count() == 1
+    with pytest.raises(CommandError, match="No program"):
+        call_command("invite_people", "--program=khong", str(good))

@@ -354,7 +354,6 @@ def scores_finalise_from_proposals(
 ) -> int:
     """The council takes the reviewers' proposals as final scores for every item it has not
     fixed yet (a final score equal to the proposal needs no reason). One audit row each."""
-    from workflow.audit import AuditRow, audit_records
 
     locked = (
         type(submission)
@@ -374,29 +373,15 @@ def scores_finalise_from_proposals(
         )
         .exclude(scoring_mode=ScoringMode.SURVEY)
     )
-    for item in items:
-        item.final_score, item.final_reason = item.review_score, ""
-        item.version += 1
-    ScoreItem.objects.bulk_update(items, ["final_score", "final_reason", "version"])
-    audit_records(
-        [
-            AuditRow(
-                kind=AuditKind.SCORE,
-                actor=actor,
-                ip=ip,
-                program_id=locked.campaign.program_id,
-                submission_id=locked.pk,
-                obj_type="score_item",
-                obj_id=item.pk,
-                action="final_score",
-                field=f"{item.node.code}.final_score",
-                new_value=fmt_decimal(item.final_score),
-                comment=_("Theo điểm đề xuất"),
-                stage="council",
-                internal=True,
-            )
-            for item in items
-        ]
+    _judge_in_bulk(
+        items,
+        "final_score",
+        lambda item: item.review_score,
+        actor=actor,
+        ip=ip,
+        submission=locked,
+        comment=_("Theo điểm đề xuất"),
+        stage="council",
     )
     return len(items)
 
@@ -408,7 +393,6 @@ def scores_agree_with_self(
     """The assigned reviewer agrees with the unit's own score on every item of the domain
     they have not proposed a score for yet (no reason is needed when the scores are equal).
     One audit row per item; the items already proposed are left as they are."""
-    from workflow.audit import AuditRow, audit_records
 
     review = (
         DomainReview.objects.select_related("submission", "submission__campaign")
@@ -432,28 +416,48 @@ def scores_agree_with_self(
         .exclude(scoring_mode=ScoringMode.SURVEY)
         .order_by("position")
     )
+    _judge_in_bulk(
+        items,
+        "review_score",
+        lambda item: item.self_score,
+        actor=actor,
+        ip=ip,
+        submission=review.submission,
+        comment=_("Đồng ý với điểm tự đánh giá"),
+        stage="review",
+    )
+    return len(items)
+
+
+def _judge_in_bulk(items, field: str, value_of, *, actor, ip, submission, comment, stage) -> None:
+    """Set a reviewer's or the council's score on many items at once, each equal to the score
+    before it (so with no reason): one bulk update, and one internal audit row per item under
+    one lock of the chain."""
+    from workflow.audit import AuditRow, audit_records
+
+    reason_field = REASON_FIELDS[field]
     for item in items:
-        item.review_score, item.review_reason = item.self_score, ""
+        setattr(item, field, value_of(item))
+        setattr(item, reason_field, "")
         item.version += 1
-    ScoreItem.objects.bulk_update(items, ["review_score", "review_reason", "version"])
+    ScoreItem.objects.bulk_update(items, [field, reason_field, "version"])
     audit_records(
         [
             AuditRow(
                 kind=AuditKind.SCORE,
                 actor=actor,
                 ip=ip,
-                program_id=review.submission.campaign.program_id,
-                submission_id=review.submission_id,
+                program_id=submission.campaign.program_id,
+                submission_id=submission.pk,
                 obj_type="score_item",
                 obj_id=item.pk,
-                action="review_score",
-                field=f"{item.node.code}.review_score",
-                new_value=fmt_decimal(item.review_score),
-                comment=_("Đồng ý với điểm tự đánh giá"),
-                stage="review",
+                action=field,
+                field=f"{item.node.code}.{field}",
+                new_value=fmt_decimal(getattr(item, field)),
+                comment=comment,
+                stage=stage,
                 internal=True,
             )
             for item in items
         ]
     )
-    return len(items)

@@ -1,9 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from appraisal.exceptions import ProblemsError
-from appraisal.models import Program
+from appraisal.management.commands._files import (
+    problems_error,
+    program_or_error,
+    read_or_error,
+)
 from appraisal.models.choices import Level
 from appraisal.services.results import results_import
 
@@ -21,21 +25,14 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, program: str, year: int, level: str, path: Path, **options) -> None:
-        found = Program.objects.filter(code=program).first()
-        if found is None:
-            raise CommandError(f"No program with code {program!r}.")
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc.strerror}") from exc
+        found = program_or_error(program)
+        data = read_or_error(path)
         try:
             result = results_import(
                 program=found, year=year, level=level, data=data, filename=path.name, actor=None
             )
         except ProblemsError as exc:
-            lines = [f"{path}: {len(exc.problems)} problem(s); nothing was written."]
-            lines += [f"  - {problem}" for problem in exc.problems]
-            raise CommandError("\n".join(lines)) from exc
+            raise problems_error(path, exc, "nothing was written.") from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"{path.name}: {result.stored} results of {level} stored for {found.code} {year}."

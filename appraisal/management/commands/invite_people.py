@@ -1,9 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from appraisal.exceptions import ProblemsError
-from appraisal.models import Program
+from appraisal.management.commands._files import (
+    problems_error,
+    program_or_error,
+    read_or_error,
+)
 from appraisal.services.people import people_invite, people_read
 
 
@@ -19,18 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, program: str, path: Path, **options) -> None:
-        found = Program.objects.filter(code=program).first()
-        if found is None:
-            raise CommandError(f"No program with code {program!r}.")
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc.strerror}") from exc
+        found = program_or_error(program)
+        data = read_or_error(path)
         try:
             people = people_read(program=found, data=data, filename=path.name)
             done = people_invite(program=found, people=people, actor=None)
         except ProblemsError as exc:
-            lines = [f"{path}: {len(exc.problems)} problem(s); no one was invited."]
-            lines += [f"  - {problem}" for problem in exc.problems]
-            raise CommandError("\n".join(lines)) from exc
+            raise problems_error(path, exc, "no one was invited.") from exc
         self.stdout.write(self.style.SUCCESS(f"{len(done)} people invited into {found.code}."))
