@@ -20,7 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Type both fields, then let the form's change event send them together (htmx).
 PROPOSE = """(form, [score, reason]) => {
-  form.querySelector('input[name=score]').value = score;
+  const field = form.querySelector('[name=score]');
+  if (field.tagName === 'SELECT') {  // a choice item: the level with that many points
+    const wanted = parseFloat(score.replace(',', '.'));
+    const level = [...field.options].find((o) => o.value !== '' && parseFloat(o.value) === wanted);
+    field.value = level ? level.value : '';
+  } else {
+    field.value = score;
+  }
   form.querySelector('textarea[name=reason]').value = reason;
   form.dispatchEvent(new Event('change', {bubbles: true}));
 }"""

@@ -87,11 +87,13 @@ def test_an_excel_import_shows_what_it_changes_then_writes_on_confirmation(
     submission = Submission.objects.get(campaign=campaign)
     choice = submission.items.filter(node__scoring_method="choice").order_by("position").first()
     book = load_workbook(io.BytesIO(export_submission(submission)))
-    sheet = book["tieu_chi"]
+    sheet = book["Tiêu chí"]
     header = [cell.value for cell in sheet[1]]
     for row in sheet.iter_rows(min_row=2):
         if row[0].value == choice.node.code:
-            row[header.index("score")].value = choice.node.method_params["options"][0]["points"]
+            row[header.index("Điểm tự chấm")].value = choice.node.method_params["options"][0][
+                "points"
+            ]
     path = tmp_path / "cham-diem.xlsx"
     book.save(path)
     base = live_server.url

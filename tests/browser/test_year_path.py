@@ -94,7 +94,7 @@ def test_council_survey_publication_public_page_and_decision(
     # anyone reads the results and downloads the decision
     page.context.clear_cookies()
     page.goto(f"{base}/results/")
-    page.get_by_role("link", name=str(campaign.year)).click()
+    page.get_by_role("link", name=str(campaign.year), exact=True).click()
     expect(page.get_by_role("heading", name=f"Chỉ số CCHC năm {campaign.year}")).to_be_visible()
     # every published document of the year is linked from its page
     expect(page.get_by_role("heading", name="Văn bản công bố")).to_be_visible()

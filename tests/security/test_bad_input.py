@@ -230,7 +230,7 @@ def test_past_results_are_imported_whole_or_not_at_all(program, rows, mangle):
 def _workbook(template: bytes, values: list[str]) -> bytes:
     book = load_workbook(io.BytesIO(template))
     sheet = book[book.sheetnames[-1]]
-    column = COLUMNS.index("score") + 1
+    column = [key for key, _label in COLUMNS].index("score") + 1
     for row, value in zip(range(2, sheet.max_row + 1), values, strict=False):
         # "=…" becomes a formula cell; control characters cannot be in a workbook at all
         sheet.cell(row=row, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
