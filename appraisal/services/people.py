@@ -324,7 +324,9 @@ def people_invite(
 def invitation_accept(*, user: AbstractBaseUser, ip: str | None = None) -> int:
     """The person set their password from the invitation's link."""
     invitations = list(
-        Invitation.objects.select_for_update().filter(user=user, state=Invitation.State.SENT)
+        Invitation.objects.select_for_update(of=("self",)).filter(
+            user=user, state=Invitation.State.SENT
+        )
     )
     now = timezone.now()
     for invitation in invitations:
@@ -340,7 +342,11 @@ def invitation_accept(*, user: AbstractBaseUser, ip: str | None = None) -> int:
 def invitation_resend(
     *, invitation: Invitation, actor: AbstractBaseUser | None, ip: str | None = None
 ) -> Invitation:
-    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=invitation.pk)
+    )
     _check_secretariat(actor, invitation.program)
     if invitation.state != Invitation.State.SENT or invitation.user.has_usable_password():
         raise ValidationError(_("Người này đã đặt mật khẩu: không cần gửi lại lời mời."))
@@ -493,7 +499,7 @@ def proposal_decide(
     ip: str | None = None,
 ) -> Invitation:
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("program", "organisation", "created_by")
         .get(pk=invitation.pk)
     )
