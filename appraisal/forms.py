@@ -75,8 +75,93 @@ class OrganisationFilterForm(forms.Form):
     current = forms.BooleanField(label=_("Chỉ đơn vị đang tồn tại"), required=False)
 
 
+# Pickers: a text field with a search-as-you-type list (htmx fills a <datalist>) ----------
+
+
+class PickerInput(forms.TextInput):
+    """A text input that offers matches while one types: the server's search page fills the
+    <datalist> (people by name, login or e-mail; organisations by code or name)."""
+
+    def __init__(self, search_url: str = "", attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id', name)}-options"
+        attrs.update(
+            {
+                "list": list_id,
+                "autocomplete": "off",
+                "hx-get": self.search_url,
+                "hx-trigger": "input changed delay:250ms, focus once",
+                "hx-target": f"#{list_id}",
+                "hx-swap": "innerHTML",
+            }
+        )
+        return format_html(
+            '{}<datalist id="{}"></datalist>', super().render(name, value, attrs, renderer), list_id
+        )
+
+
+class PersonField(forms.CharField):
+    """A person, typed as login or e-mail (the picker offers both)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        found = list(
+            get_user_model()
+            .objects.filter(Q(username__iexact=text) | Q(email__iexact=text), is_active=True)
+            .order_by("pk")[:2]
+        )
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("Không tìm thấy người dùng “%(name)s”: chọn trong danh sách gợi ý.")
+                % {"name": text}
+            )
+        return found[0]
+
+
+class OrganisationField(forms.CharField):
+    """An organisation, typed as its code (the picker offers code and name)."""
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset if queryset is not None else Organisation.objects.all()
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        found = self.queryset.filter(code__iexact=text).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("Không có cơ quan mã “%(code)s”: chọn trong danh sách gợi ý.") % {"code": text}
+            )
+        return found
+
+
+def program_organisations(program: Program):
+    """The organisations a program deals with: the national bodies (no parent) and the
+    program owner's own departments and communes — not every province's."""
+    return Organisation.objects.filter(Q(parent__isnull=True) | Q(parent_id=program.owner_id))
+
+
 class RoleGrantForm(forms.Form):
-    username = forms.CharField(label=_("Người dùng"), max_length=254)
+    username = PersonField(
+        label=_("Người dùng"),
+        help_text=_("Gõ tên, tên đăng nhập hoặc thư điện tử để chọn."),
+        widget=PickerInput(),
+    )
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
     organisation = forms.ModelChoiceField(
         label=_("Cơ quan, đơn vị"),
@@ -86,11 +171,7 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args, program: Program, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"] = PersonField(
-            label=_("Người dùng"),
-            help_text=_("Gõ tên, tên đăng nhập hoặc thư điện tử để chọn."),
-            widget=PickerInput(search_url),
-        )
+        self.fields["username"].widget.search_url = search_url
         self.fields["organisation"].queryset = program_organisations(program).order_by(
             "kind", "code"
         )
@@ -199,87 +280,6 @@ class CloseQueryForm(forms.Form):
     )
 
 
-# Pickers: a text field with a search-as-you-type list (htmx fills a <datalist>) ----------
-
-
-class PickerInput(forms.TextInput):
-    """A text input that offers matches while one types: the server's search page fills the
-    <datalist> (people by name, login or e-mail; organisations by code or name)."""
-
-    def __init__(self, search_url: str = "", attrs=None):
-        super().__init__(attrs)
-        self.search_url = search_url
-
-    def render(self, name, value, attrs=None, renderer=None):
-        from django.utils.html import format_html
-
-        attrs = dict(attrs or {})
-        list_id = f"{attrs.get('id', name)}-options"
-        attrs.update(
-            {
-                "list": list_id,
-                "autocomplete": "off",
-                "hx-get": self.search_url,
-                "hx-trigger": "input changed delay:250ms, focus once",
-                "hx-target": f"#{list_id}",
-                "hx-swap": "innerHTML",
-            }
-        )
-        return format_html(
-            '{}<datalist id="{}"></datalist>', super().render(name, value, attrs, renderer), list_id
-        )
-
-
-class PersonField(forms.CharField):
-    """A person, typed as login or e-mail (the picker offers both)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 254)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        found = list(
-            get_user_model()
-            .objects.filter(Q(username__iexact=text) | Q(email__iexact=text), is_active=True)
-            .order_by("pk")[:2]
-        )
-        if len(found) != 1:
-            raise forms.ValidationError(
-                _("Không tìm thấy người dùng “%(name)s”: chọn trong danh sách gợi ý.")
-                % {"name": text}
-            )
-        return found[0]
-
-
-class OrganisationField(forms.CharField):
-    """An organisation, typed as its code (the picker offers code and name)."""
-
-    def __init__(self, *args, queryset=None, **kwargs):
-        kwargs.setdefault("max_length", 40)
-        super().__init__(*args, **kwargs)
-        self.queryset = queryset if queryset is not None else Organisation.objects.all()
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        found = self.queryset.filter(code__iexact=text).first()
-        if found is None:
-            raise forms.ValidationError(
-                _("Không có cơ quan mã “%(code)s”: chọn trong danh sách gợi ý.") % {"code": text}
-            )
-        return found
-
-
-def program_organisations(program: Program):
-    """The organisations a program deals with: the national bodies (no parent) and the
-    program owner's own departments and communes — not every province's."""
-    return Organisation.objects.filter(Q(parent__isnull=True) | Q(parent_id=program.owner_id))
-
-
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     email = forms.EmailField(label=_("Thư điện tử"))
@@ -291,18 +291,31 @@ class InviteForm(forms.Form):
         label=_("Cơ quan, đơn vị"),
         required=False,
         help_text=_("Gõ mã hoặc tên để chọn; cần cho đầu mối, chuyên viên, lãnh đạo đơn vị."),
+        widget=PickerInput(),
     )
 
     def __init__(self, *args, program: Program, search_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = program_organisations(program)
-        self.fields["organisation"].widget = PickerInput(search_url)
+        self.fields["organisation"].widget.search_url = search_url
 
     def clean(self):
         data = super().clean()
         if data.get("role") in ORGANISATION_ROLES and not data.get("organisation"):
             self.add_error("organisation", _("Vai trò này cần chỉ rõ cơ quan, đơn vị."))
         return data
+
+
+def spreadsheet_upload(upload):
+    """A CSV or XLSX upload within the size limit, or the reason it is refused."""
+    if upload.size > settings.FRAMEWORK_UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("Tệp quá lớn (tối đa %(limit)s).")
+            % {"limit": filesizeformat(settings.FRAMEWORK_UPLOAD_MAX_BYTES)}
+        )
+    if not upload.name.lower().endswith((".csv", ".xlsx")):
+        raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+    return upload
 
 
 class PeopleFileForm(forms.Form):
@@ -314,15 +327,7 @@ class PeopleFileForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.FRAMEWORK_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Tệp quá lớn (tối đa %(limit)s).")
-                % {"limit": filesizeformat(settings.FRAMEWORK_UPLOAD_MAX_BYTES)}
-            )
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Chỉ nhận tệp .csv hoặc .xlsx."))
-        return upload
+        return spreadsheet_upload(self.cleaned_data["file"])
 
 
 class ProposeForm(forms.Form):
@@ -496,4 +501,4 @@ class ResultsImportForm(forms.Form):
     )
 
     def clean_file(self):
-        return PeopleFileForm.clean_file(self)
+        return spreadsheet_upload(self.cleaned_data["file"])

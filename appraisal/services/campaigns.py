@@ -402,8 +402,7 @@ def campaign_remove_units(
     if submissions.filter(documents__isnull=False).exists():
         raise ValidationError(_("Hồ sơ của đơn vị đã có tài liệu: không bớt được."))
     removed = submissions.count()
-    ScoreItem.objects.filter(submission__in=submissions).delete()
-    submissions.delete()
+    submissions.delete()  # their score items and deadlines go with them (CASCADE)
     _audit_campaign(
         campaign,
         "remove_units",

@@ -50,6 +50,22 @@ class PersonState:
     }
 
 
+# the states in their sorting order; the same reading as person_state, done by the database
+STATE_ORDER = {PersonState.INVITED: 0, PersonState.ACTIVE: 1, PersonState.DISABLED: 2}
+
+
+def state_order():
+    """person_state as a query expression (an unusable password starts with "!")."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        When(is_active=False, then=Value(STATE_ORDER[PersonState.DISABLED])),
+        When(password__startswith="!", then=Value(STATE_ORDER[PersonState.INVITED])),
+        default=Value(STATE_ORDER[PersonState.ACTIVE]),
+        output_field=IntegerField(),
+    )
+
+
 def person_state(user: AbstractBaseUser) -> str:
     if not user.is_active:
         return PersonState.DISABLED
@@ -58,14 +74,17 @@ def person_state(user: AbstractBaseUser) -> str:
     return PersonState.ACTIVE
 
 
-def _audit(program_id: int, user_id: int, action: str, actor, ip, **fields) -> None:
+def _audit(
+    program_id: int, obj_id: int, action: str, actor, ip, *, obj_type: str = "user", **fields
+) -> None:
+    """An account's (or an invitation's) audit row."""
     audit_record(
         kind=AuditKind.ACCOUNT,
         actor=actor,
         ip=ip,
         program_id=program_id,
-        obj_type="user",
-        obj_id=user_id,
+        obj_type=obj_type,
+        obj_id=obj_id,
         action=action,
         **fields,
     )
@@ -210,16 +229,14 @@ def _column(row: dict[str, str], field: str) -> str:
 
 
 def _role_value(text: str) -> str:
-    wanted = " ".join(text.split()).casefold()
-    for role in Role:
-        if wanted in (role.value, str(role.label).casefold()):
-            return role.value
-    for role in Role:  # the label in the other language
-        from django.utils import translation
+    """A role as a file may name it: its code, or its label in Vietnamese or English."""
+    from django.utils import translation
 
-        for language in ("vi", "en"):
-            with translation.override(language):
-                if wanted == str(role.label).casefold():
+    wanted = " ".join(text.split()).casefold()
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for role in Role:
+                if wanted in (role.value, str(role.label).casefold()):
                     return role.value
     return text
 
@@ -466,14 +483,13 @@ def focal_point_propose(
         organisation=organisation,
         created_by=actor,
     )
-    audit_record(
-        kind=AuditKind.ACCOUNT,
-        actor=actor,
-        ip=ip,
-        program_id=program.pk,
+    _audit(
+        program.pk,
+        invitation.pk,
+        "propose",
+        actor,
+        ip,
         obj_type="invitation",
-        obj_id=invitation.pk,
-        action="propose",
         field=Role.FOCAL_POINT,
         new_value=f"{invitation.email}@{organisation.code}",
     )
@@ -524,14 +540,13 @@ def proposal_decide(
         invitation.reason = reason.strip()
         invitation.decided_by = actor
         invitation.save(update_fields=["state", "reason", "decided_by"])
-        audit_record(
-            kind=AuditKind.ACCOUNT,
-            actor=actor,
-            ip=ip,
-            program_id=invitation.program_id,
+        _audit(
+            invitation.program_id,
+            invitation.pk,
+            "reject",
+            actor,
+            ip,
             obj_type="invitation",
-            obj_id=invitation.pk,
-            action="reject",
             comment=invitation.reason[:500],
         )
     if invitation.created_by is not None:

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -30,9 +30,10 @@ from appraisal.models import CouncilMember, Invitation, Organisation, Program, R
 from appraisal.problems import problem_text
 from appraisal.requests import client_ip
 from appraisal.services import people as people_service
-from appraisal.services.people import PersonInput, PersonState, person_state
+from appraisal.services.people import PersonInput, PersonState
 
 PAGE_SIZE = 50
+STATE_BY_ORDER = {order: state for state, order in people_service.STATE_ORDER.items()}
 SESSION_KEY = "people_import"
 
 
@@ -56,14 +57,7 @@ def people_queryset(program: Program, led: list[Organisation] | None = None):
     return (
         get_user_model()
         .objects.filter(pk__in=ids)
-        .annotate(
-            state_order=Case(
-                When(is_active=False, then=Value(2)),
-                When(password__startswith="!", then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(state_order=people_service.state_order())
         .prefetch_related(
             Prefetch(
                 "role_assignments",
@@ -83,7 +77,7 @@ def people_queryset(program: Program, led: list[Organisation] | None = None):
 
 def _filtered(request: HttpRequest, program: Program, led):
     filters = PeopleFilterForm(request.GET or None)
-    people = people_queryset(program, None if led is None else led)
+    people = people_queryset(program, led)
     sort = PEOPLE_SORTS["name"]
     if filters.is_valid():
         data = filters.cleaned_data
@@ -108,8 +102,7 @@ def _filtered(request: HttpRequest, program: Program, led):
                 ).values("user_id")
             )
         if data["state"]:
-            order = {PersonState.INVITED: 0, PersonState.ACTIVE: 1, PersonState.DISABLED: 2}
-            people = people.filter(state_order=order[data["state"]])
+            people = people.filter(state_order=people_service.STATE_ORDER[data["state"]])
         sort = PEOPLE_SORTS.get(data["sort"] or "name", sort)
     return filters, people.order_by(*sort, "pk")
 
@@ -157,16 +150,15 @@ def people_list(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     positions = _positions(program, [person.pk for person in page])
     for person in page:
-        person.state = person_state(person)
+        person.state = STATE_BY_ORDER[person.state_order]  # as the database read it
         person.state_label = PersonState.LABELS[person.state]
         person.position = positions.get(person.pk, "")
-    proposals = Invitation.objects.filter(
-        program=program, state=Invitation.State.PROPOSED
-    ).select_related("organisation", "created_by")
-    if not secretariat:
-        proposals = Invitation.objects.filter(
-            program=program, organisation__in=led, role="focal_point"
-        ).select_related("organisation", "created_by")[:50]
+    # the secretariat decides the pending proposals; a leader follows their unit's
+    proposals = (
+        Invitation.objects.filter(program=program, state=Invitation.State.PROPOSED)
+        if secretariat
+        else Invitation.objects.filter(program=program, organisation__in=led, role="focal_point")
+    ).select_related("organisation", "created_by")[:50]
     return render(
         request,
         "appraisal/people.html",
