@@ -47,11 +47,13 @@ worker: install
 test: install system-deps-test messages
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 --dist worksteal -m '' $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

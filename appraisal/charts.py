@@ -1,6 +1,7 @@
 """Charts as SVG, drawn on the server: the same markup serves the web pages and the PDFs,
 needs no script, and prints."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -21,10 +22,10 @@ COLOURS = {"A": "#198754", "B": "#0d6efd", "C": "#fd7e14", "D": "#dc3545"}
 
 
 def bar_chart(
-    rows: list[tuple[str, Decimal, str]],
+    rows: Sequence[tuple[str, Decimal | int, str]],
     *,
     title: str,
-    maximum: Decimal = Decimal(100),
+    maximum: Decimal | int = Decimal(100),
     reference: Decimal | None = None,
     reference_label: str = "",
 ) -> SafeString:

@@ -29,7 +29,12 @@ def shown(value: Decimal) -> Decimal:
 
 
 def ratio(points: Decimal, maximum: Decimal) -> Decimal | None:
-    return points / maximum * HUNDRED if maximum else None
+    return percent(points, maximum) if maximum else None
+
+
+def percent(points: Decimal, maximum: Decimal) -> Decimal:
+    """`points` out of a positive `maximum`, on 100."""
+    return points / maximum * HUNDRED
 
 
 def group_of(index: Decimal) -> str:
@@ -109,8 +114,13 @@ class LevelResults:
         return [r for r in self.results if r.rank is None]
 
 
-def _mean(values: list[Decimal]) -> Decimal | None:
-    return sum(values, Decimal(0)) / len(values) if values else None
+def mean(values: list[Decimal]) -> Decimal | None:
+    return mean_of(values) if values else None
+
+
+def mean_of(values: list[Decimal]) -> Decimal:
+    """The mean of a list that is not empty."""
+    return sum(values, Decimal(0)) / len(values)
 
 
 def compute_level(units: list[UnitInput], previous: dict[int, Decimal]) -> LevelResults:
@@ -121,7 +131,7 @@ def compute_level(units: list[UnitInput], previous: dict[int, Decimal]) -> Level
         if unit.max_points <= 0:
             raise ValueError(f"{unit.code}: the maximum of applicable items is not positive")
         total = unit.appraisal_points + unit.survey_points
-        index = ratio(total, unit.max_points)
+        index = percent(total, unit.max_points)
         results.append(
             UnitResult(
                 unit=unit,
@@ -140,7 +150,7 @@ def compute_level(units: list[UnitInput], previous: dict[int, Decimal]) -> Level
             last_value, last_rank = result.index_shown, position
         result.rank = last_rank
     others = sorted((r for r in results if not r.unit.ranked), key=lambda r: r.unit.code)
-    average = _mean([r.index for r in ranked])
+    average = mean([r.index for r in ranked])
     regions: dict[str, list[Decimal]] = {}
     for result in ranked:
         if result.unit.region:
@@ -154,6 +164,6 @@ def compute_level(units: list[UnitInput], previous: dict[int, Decimal]) -> Level
         results=ranked + others,
         average=average,
         above_average=sum(1 for r in ranked if average is not None and r.index > average),
-        region_averages={region: _mean(values) for region, values in sorted(regions.items())},
-        domain_averages={code: _mean(values) for code, values in domains.items()},
+        region_averages={region: mean_of(values) for region, values in sorted(regions.items())},
+        domain_averages={code: mean_of(values) for code, values in domains.items()},
     )

@@ -4,12 +4,17 @@ needs the code is read once, at sign-in, into the session: pages cost no extra q
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+
+from workflow.services.two_factor import has_second_factor
 
 SESSION_FLAG = "parcouncil_second_factor"
 # what a signed-in person may reach before the code: the code page, signing out, language
@@ -19,8 +24,6 @@ OPEN_PATHS = ("/accounts/two-factor/verify/", "/accounts/logout/", "/i18n/", "/s
 @receiver(user_logged_in)
 def _remember_second_factor(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        from appraisal.services.two_factor import has_second_factor
-
         request.session[SESSION_FLAG] = has_second_factor(user)
 
 
@@ -78,10 +81,6 @@ class ChosenLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
-        from django.utils import translation
-        from django.utils.cache import patch_vary_headers
-
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +28,19 @@ def decode_utf8(data: bytes) -> tuple[str | None, list[Problem]]:
 
 def problem_text(exc: Exception) -> str:
     """The message of a refusal (ValidationError or PermissionDenied) as one line."""
-    from django.core.exceptions import ValidationError
-
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or str(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def form_problems(form: BaseForm) -> str:
+    """A form's errors as one line (for a message shown after a redirect)."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+class ProblemsError(ValidationError):
+    """A file or request with one or more problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__([str(problem) for problem in problems])

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from appraisal.framework_files.spec import fmt_decimal
+from appraisal.imports.frameworks.spec import fmt_decimal
 from appraisal.models.choices import ScoringMethod
 
 CENT = Decimal("0.01")

@@ -11,6 +11,8 @@ from functools import lru_cache
 import holidays
 from django.utils import timezone
 
+from appraisal.models.calendar import CalendarDay
+
 # How long a process trusts its copy of the edited days (the worker and the web processes
 # each keep one): a change shows everywhere within this many seconds.
 OVERRIDES_TTL = 30.0
@@ -27,8 +29,6 @@ def _overrides() -> dict[datetime.date, bool]:
     """day → is it a working day, as the secretariat set it."""
     now = time.monotonic()
     if _cache["days"] is None or now - _cache["at"] > OVERRIDES_TTL:
-        from appraisal.models import CalendarDay
-
         _cache["days"] = {
             day: kind == CalendarDay.Kind.WORKING_DAY
             for day, kind in CalendarDay.objects.values_list("day", "kind")

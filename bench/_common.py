@@ -74,6 +74,7 @@ def print_rows(rows: list[dict], extra: list[str] = ()) -> None:
 
 def session_cookie(user) -> str:
     """A session of `user`, as logging in makes it, for requests from outside."""
+    # imported when called: this module sets Django up before anything reads settings
     from importlib import import_module
 
     from django.conf import settings
@@ -89,6 +90,7 @@ def session_cookie(user) -> str:
 
 
 def machine() -> str:
+    # imported when called: this module sets Django up before anything reads settings
     import platform
 
     return (

@@ -64,11 +64,12 @@ end
 def users_and_paths(count: int) -> list[tuple[str, list[str]]]:
     """(cookie, [inbox, workspace]) of `count` focal points of this year's campaigns: the
     national program's first, then the provinces'."""
+    # imported here, once Django is set up (bench/_common.py sets it up on import)
     from django.db.models import Case, IntegerField, Value, When
 
     from appraisal.models import Campaign, RoleAssignment
     from appraisal.models.choices import Role
-    from workflow.states import CampaignState
+    from appraisal.models.states import CampaignState
 
     campaigns = Campaign.objects.filter(
         program__code__startswith="scale-", state=CampaignState.REVIEW

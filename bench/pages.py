@@ -58,9 +58,10 @@ def get(path: str, cookie: str | None) -> tuple[str, bytes]:
 
 def pages(program: str) -> tuple:
     """The live campaign, and (label, path, username) of each page in it."""
-    from appraisal.inbox import inbox_entries
+    # imported here, once Django is set up (bench/_common.py sets it up on import)
     from appraisal.models import Campaign, DomainReview, ScoreItem, Submission, UnitResult
-    from workflow.states import CampaignState, DomainReviewState, SubmissionState
+    from appraisal.models.states import CampaignState, DomainReviewState, SubmissionState
+    from appraisal.selectors.inbox import inbox_entries
 
     campaign = Campaign.objects.filter(program__code=program, state=CampaignState.REVIEW).first()
     if campaign is None:
@@ -141,6 +142,7 @@ def seq_scans(node: dict) -> list[str]:
 def explain(label: str, path: str, cookie: str | None) -> None:
     """PostgreSQL: the plan of every query of the page, flagging sequential scans of large
     tables (the sign of a missing index)."""
+    # imported here, once Django is set up (bench/_common.py sets it up on import)
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
@@ -171,6 +173,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    # imported here, once Django is set up (bench/_common.py sets it up on import)
     from django.contrib import admin
 
     from appraisal.models import Submission
@@ -204,6 +207,7 @@ def main() -> None:
         verdicts.append(ok)
     if args.explain:
         return
+    # imported here, once Django is set up (bench/_common.py sets it up on import)
     from appraisal.models import ScoreItem
 
     print(

@@ -4,7 +4,7 @@
 
 Builds a throw-away database (a temporary SQLite file; with DATABASE_URL on PostgreSQL, a
 `test_` database beside it) holding one provincial program whose last year is published for
-N units (`appraisal.scale`, as `seed_demo --scale province` makes it). Then it queues what
+N units (`appraisal.demo.scale`, as `seed_demo --scale province` makes it). Then it queues what
 publication queues — the decision with its ranking annexes, the year report with its charts,
 one result sheet per unit — and starts `manage.py qcluster` with W workers on that database,
 as production runs it. It prints the total time until the last PDF is stored, the time per
@@ -58,10 +58,11 @@ def start_cluster(env: dict) -> subprocess.Popen:
 
 
 def build(units: int):
+    # imported here, once Django is set up (bench/_common.py sets it up on import)
+    from appraisal.demo.scale import build as scale_build
     from appraisal.models import Campaign
-    from appraisal.scale import build as scale_build
-    from appraisal.services.units import units_load
-    from workflow.states import CampaignState
+    from appraisal.models.states import CampaignState
+    from workflow.services.units import units_load
 
     units_load(data=(Path(settings.PARCOUNCIL_DATA_DIR) / "units.csv").read_bytes())
     scale_build(scale="province", years=2, provinces=1, units=units, password="bench", say=str)
@@ -85,6 +86,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    # imported here, once Django is set up (bench/_common.py sets it up on import)
     from documents.models import CampaignDocument
     from documents.publication import publication_keys
     from documents.tasks import enqueue_campaign_documents

@@ -6,7 +6,7 @@
 Builds its data in a throw-away test database (SQLite by default; PostgreSQL with
 DATABASE_URL): N units of the sample province framework (88 sub-criteria each), every report
 appraised with final scores and survey points. Then it times, several times each,
-- the preview of the level as publication computes it (`appraisal.results.level_preview`:
+- the preview of the level as publication computes it (`appraisal.selectors.results.level_preview`:
   the database aggregates per domain and criterion, then the index, groups, ranks, averages);
 - beside it, as the reference, one plain aggregate query of the final scores per report (the
   least any computation must read);
@@ -28,12 +28,13 @@ REGIONS = ["DBSH", "TDMNPB", "BTB-DHMT", "TN", "DNB", "DBSCL"]
 
 
 def build(units: int):
-    from appraisal.framework_files import read_yaml
+    # imported here, once Django is set up (bench/_common.py sets it up on import)
+    from appraisal.imports.frameworks import read_yaml
     from appraisal.models import Organisation, ScoreItem, Submission, SurveyResult
-    from appraisal.services.campaigns import campaign_add_units, campaign_create
-    from appraisal.services.frameworks import framework_ensure_locked
-    from appraisal.services.programs import program_ensure
-    from appraisal.services.units import units_load
+    from workflow.services.campaigns import campaign_add_units, campaign_create
+    from workflow.services.frameworks import framework_ensure_locked
+    from workflow.services.programs import program_ensure
+    from workflow.services.units import units_load
 
     data_dir = Path(settings.PARCOUNCIL_DATA_DIR)
     units_load(data=(data_dir / "units.csv").read_bytes())
@@ -86,8 +87,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
+    # imported here, once Django is set up (bench/_common.py sets it up on import)
     from appraisal.models import ScoreItem
-    from appraisal.results import level_preview
+    from appraisal.selectors.results import level_preview
 
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -23,6 +23,7 @@ def _check_database() -> dict:
 
 def _check_queue() -> dict:
     try:
+        # django-q2 is loaded on the first check only: a page that never asks pays nothing
         from django_q.brokers import get_broker
         from django_q.status import Stat
 

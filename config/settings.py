@@ -198,7 +198,7 @@ EVIDENCE_MAX_SUBMISSION_BYTES = int(
 if os.environ.get("S3_BUCKET"):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
+        "OPTIONS": {  # type: ignore[dict-item]  # the S3 backend takes its OPTIONS here
             "bucket_name": os.environ["S3_BUCKET"],
             "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("S3_REGION") or None,

@@ -16,3 +16,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+if DATABASES["default"]["ENGINE"] == "config.sqlite3":  # noqa: F405
+    # In memory, one per process: each pytest-xdist worker has its own (pytest-django only
+    # recognises Django's own engine name when it names the workers' databases).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405

@@ -23,7 +23,7 @@ EXTENSIONS = {
     ".jpeg": FileKind.JPEG,
     ".png": FileKind.PNG,
 }
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     FileKind.PDF: "application/pdf",
     FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -7,7 +7,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class UploadForm(forms.Form):
-    files = forms.FileField(
+    # the field is named as the request names it (`request.FILES.getlist("files")`)
+    files = forms.FileField(  # type: ignore[assignment]
         label=_("Tệp tài liệu kiểm chứng"),
         widget=MultipleFileInput(
             attrs={"multiple": True, "accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}

@@ -49,7 +49,7 @@ class Document(models.Model):
         ordering = ["submission", "pk"]
 
     def __str__(self) -> str:
-        return self.current.name if self.current_id else f"#{self.pk}"
+        return self.current.name if self.current else f"#{self.pk}"
 
 
 class DocumentVersion(models.Model):

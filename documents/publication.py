@@ -25,9 +25,10 @@ from appraisal.models import (
     Submission,
     UnitResult,
 )
-from appraisal.public import Row, published_levels
+from appraisal.selectors.public import PublishedLevel, Row, published_levels
 from documents.models import CampaignDocument
 from documents.reports import FONT_DIR
+from workflow.models import AuditEvent
 
 
 @dataclass
@@ -52,7 +53,7 @@ def _results_rows(campaign: Campaign) -> list:
     )
 
 
-def _levels_with_charts(campaign: Campaign):
+def _levels_with_charts(campaign: Campaign) -> list[PublishedLevel]:
     levels = published_levels(campaign)
     for level in levels:
         level.ranking_chart = bar_chart(
@@ -156,8 +157,6 @@ COUNCIL_DECISIONS = {
 def session_decisions(session: CouncilSession, agenda: list) -> dict[int, str]:
     """The council's decision on each report on the day of the meeting (the last one that
     day), from the audit trail — never the report's state when the minutes are printed."""
-    from workflow.models import AuditEvent
-
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(session.held_on, datetime.time.min, tzinfo=zone)
     events = AuditEvent.objects.filter(
@@ -170,7 +169,8 @@ def session_decisions(session: CouncilSession, agenda: list) -> dict[int, str]:
     out: dict[int, str] = {}
     for submission_id, action, comment in events.values_list("submission_id", "action", "comment"):
         text = COUNCIL_DECISIONS[action]
-        out[submission_id] = f"{text}: {comment}" if comment else text
+        if submission_id is not None:
+            out[submission_id] = f"{text}: {comment}" if comment else text
     return out
 
 

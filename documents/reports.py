@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from appraisal.models import RoleAssignment, ScoreItem, Submission
-from appraisal.models.choices import Role
-from appraisal.workspace import workspace
+from appraisal.models.choices import Role, ScoringMode
+from appraisal.selectors.workspace import workspace
 from documents.models import GeneratedReport
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
@@ -46,7 +46,10 @@ def render_self_assessment(submission: Submission) -> bytes:
         .first()
     )
     without_evidence = [
-        i for d in domains for i in d.items if i.scoring_mode == "self" and i.evidence_count == 0
+        i
+        for d in domains
+        for i in d.items
+        if i.scoring_mode == ScoringMode.SELF and i.evidence_count == 0
     ]
     with translation.override("vi"):
         html = render_to_string(

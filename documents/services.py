@@ -5,7 +5,7 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 
 from appraisal import permissions
 from appraisal.models import ScoreItem, Submission
+from appraisal.models.states import SubmissionState
 from documents.files import check_upload
 from documents.models import Binding, Document, DocumentVersion, EvidenceManifest
 from workflow.audit import audit_record
 from workflow.models import AuditKind
-from workflow.states import SubmissionState
 
 
-def _check_editable(submission: Submission, actor: AbstractBaseUser) -> None:
+def _check_editable(submission: Submission, actor: User) -> None:
     if not permissions.can_edit_submission(actor, submission):
         raise PermissionDenied(_("Chỉ cán bộ của đơn vị mới được cập nhật tài liệu kiểm chứng."))
     if submission.state != SubmissionState.DRAFT:
@@ -77,7 +77,7 @@ def _store(
     replacing: Document | None = None,
 ):
     """Check, hash and store one upload as version `number` of `document`."""
-    name, kind = check_upload(upload.name, upload)
+    name, kind = check_upload(upload.name or "", upload)
     sha256, size = _digest(upload)
     submission = document.submission
     current = DocumentVersion.objects.filter(
@@ -117,14 +117,15 @@ def _store(
         document.current = version
         document.save(update_fields=["current"])
     except Exception:
-        version.file.storage.delete(version.file.name)  # no orphan file behind a failed write
+        if version.file.name:  # no orphan file behind a failed write
+            version.file.storage.delete(version.file.name)
         raise
     return version
 
 
 @transaction.atomic
 def evidence_upload(
-    *, submission: Submission, upload: UploadedFile, actor: AbstractBaseUser, ip: str | None = None
+    *, submission: Submission, upload: UploadedFile, actor: User, ip: str | None = None
 ) -> Document:
     submission = (
         Submission.objects.select_related("campaign")
@@ -140,7 +141,7 @@ def evidence_upload(
 
 @transaction.atomic
 def evidence_replace(
-    *, document: Document, upload: UploadedFile, actor: AbstractBaseUser, ip: str | None = None
+    *, document: Document, upload: UploadedFile, actor: User, ip: str | None = None
 ) -> DocumentVersion:
     """A new version; the old one stays in the history."""
     document = (
@@ -149,8 +150,9 @@ def evidence_replace(
         .get(pk=document.pk)
     )
     _check_editable(document.submission, actor)
-    previous = document.current
-    version = _store(document, previous.number + 1, upload, actor, replacing=document)
+    previous = document.current  # every document is made with its first version
+    number = previous.number + 1 if previous else 1
+    version = _store(document, number, upload, actor, replacing=document)
     _audit(
         document.submission,
         actor,
@@ -158,7 +160,7 @@ def evidence_replace(
         document.pk,
         f"{version.name} sha256:{version.sha256}",
         ip,
-        old=f"{previous.name} sha256:{previous.sha256}",
+        old=f"{previous.name} sha256:{previous.sha256}" if previous else "",
     )
     return version
 
@@ -169,7 +171,7 @@ def evidence_bind(
     document: Document,
     item: ScoreItem,
     reference: str,
-    actor: AbstractBaseUser,
+    actor: User,
     ip: str | None = None,
 ) -> Binding:
     document = Document.objects.select_related("submission__campaign", "current").get(
@@ -189,7 +191,7 @@ def evidence_bind(
 
 
 @transaction.atomic
-def evidence_unbind(*, binding: Binding, actor: AbstractBaseUser, ip: str | None = None) -> None:
+def evidence_unbind(*, binding: Binding, actor: User, ip: str | None = None) -> None:
     binding = Binding.objects.select_related("document__submission__campaign", "item__node").get(
         pk=binding.pk
     )
@@ -211,7 +213,7 @@ def evidence_add_to_answer(
     query,
     items: list[ScoreItem],
     upload: UploadedFile,
-    actor: AbstractBaseUser,
+    actor: User,
     ip: str | None = None,
 ) -> Document:
     """A file that comes with a unit's answer to a query, after the submission was frozen:
@@ -261,7 +263,7 @@ def evidence_upload_for_item(
     item: ScoreItem,
     uploads: list[UploadedFile],
     reference: str,
-    actor: AbstractBaseUser,
+    actor: User,
     ip: str | None = None,
 ) -> list[Document]:
     """Files uploaded from an item's own card, each bound to that item: all or none (a bad

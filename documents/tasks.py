@@ -1,18 +1,18 @@
 """Background jobs of the documents app (django-q2). They take ids and re-read the rows."""
 
 from django.db import transaction
+from django_q.tasks import async_task
+
+from documents.publication import ensure_document
+from documents.reports import ensure_self_assessment_report
 
 
 def generate_self_assessment_report(submission_id: int) -> int:
-    from documents.reports import ensure_self_assessment_report
-
     return ensure_self_assessment_report(submission_id).pk
 
 
 def enqueue_self_assessment_report(submission_id: int) -> None:
     """After the current transaction commits, have a worker (re)make the report."""
-    from django_q.tasks import async_task
-
     transaction.on_commit(
         lambda: async_task(
             "documents.tasks.generate_self_assessment_report",
@@ -23,15 +23,12 @@ def enqueue_self_assessment_report(submission_id: int) -> None:
 
 
 def make_campaign_document(campaign_id: int, key: str) -> int:
-    from documents.publication import ensure_document
-
     return ensure_document(campaign_id, key).pk
 
 
 def enqueue_campaign_documents(campaign_id: int, keys: list[str]) -> None:
     """After the current transaction commits, have workers make each document (one task
     each, so that two workers share a batch; a document already made is not made again)."""
-    from django_q.tasks import async_task
 
     def send() -> None:
         for key in keys:

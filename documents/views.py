@@ -4,17 +4,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import permissions
-from appraisal.models import ScoreItem
-from appraisal.requests import client_ip
+from appraisal.models import ScoreItem, Submission
+from appraisal.models.choices import Role
+from appraisal.models.states import CampaignState, SubmissionState
+from appraisal.problems import problem_text
+from appraisal.requests import AuthenticatedRequest, client_ip
+from appraisal.selectors.public import get_published
 from documents.files import CONTENT_TYPES
 from documents.forms import BindForm, UploadForm
-from documents.models import Binding, Document, DocumentVersion, GeneratedReport
+from documents.models import Binding, CampaignDocument, Document, DocumentVersion, GeneratedReport
+from documents.publication import builder
 from documents.services import (
     evidence_bind,
     evidence_replace,
@@ -22,17 +28,11 @@ from documents.services import (
     evidence_upload,
     evidence_upload_for_item,
 )
-from documents.tasks import enqueue_self_assessment_report
-
-
-def _problem(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("Bạn không có quyền thực hiện thao tác này.")
+from documents.tasks import enqueue_campaign_documents, enqueue_self_assessment_report
 
 
 @login_required
-def evidence_list(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     documents = (
         Document.objects.filter(submission=submission)
@@ -47,7 +47,8 @@ def evidence_list(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("pk")
     )
     can_edit = (
-        permissions.can_edit_submission(request.user, submission) and submission.state == "draft"
+        permissions.can_edit_submission(request.user, submission)
+        and submission.state == SubmissionState.DRAFT
     )
     return render(
         request,
@@ -63,7 +64,7 @@ def evidence_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Each file on its own: a bad file is refused with its reason, the good ones are kept."""
     submission = permissions.get_submission_for_user(request, pk)
     files = request.FILES.getlist("files")
@@ -75,7 +76,7 @@ def evidence_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
                 submission=submission, upload=upload, actor=request.user, ip=client_ip(request)
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _problem(exc))
+            messages.error(request, problem_text(exc))
         else:
             messages.success(request, _("Đã tải lên “%(name)s”.") % {"name": upload.name})
     return redirect("evidence_list", pk=submission.pk)
@@ -83,7 +84,7 @@ def evidence_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def item_evidence_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Evidence uploaded from an item's card in the workspace, bound to that item."""
     item = get_object_or_404(ScoreItem.objects.select_related("node", "submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
@@ -100,7 +101,7 @@ def item_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request,
             _("Tiêu chí %(code)s: không tải lên được — %(why)s")
-            % {"code": item.node.code, "why": _problem(exc)},
+            % {"code": item.node.code, "why": problem_text(exc)},
         )
     else:
         messages.success(
@@ -111,7 +112,7 @@ def item_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("submission_workspace", args=[submission.pk]) + f"#item-{item.pk}")
 
 
-def _document_for_user(request: HttpRequest, pk: int) -> Document:
+def _document_for_user(request: AuthenticatedRequest, pk: int) -> Document:
     document = get_object_or_404(Document.objects.select_related("submission", "current"), pk=pk)
     permissions.get_submission_for_user(request, document.submission_id)
     return document
@@ -119,7 +120,7 @@ def _document_for_user(request: HttpRequest, pk: int) -> Document:
 
 @require_POST
 @login_required
-def evidence_replace_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_replace_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     document = _document_for_user(request, pk)
     upload = request.FILES.get("file")
     if upload is None:
@@ -130,7 +131,7 @@ def evidence_replace_view(request: HttpRequest, pk: int) -> HttpResponse:
                 document=document, upload=upload, actor=request.user, ip=client_ip(request)
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _problem(exc))
+            messages.error(request, problem_text(exc))
         else:
             messages.success(request, _("Đã thay bằng phiên bản mới; phiên bản cũ vẫn được lưu."))
     return redirect("evidence_list", pk=document.submission_id)
@@ -138,7 +139,7 @@ def evidence_replace_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_bind_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_bind_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     document = _document_for_user(request, pk)
     form = BindForm(request.POST)
     if not form.is_valid():
@@ -161,30 +162,30 @@ def evidence_bind_view(request: HttpRequest, pk: int) -> HttpResponse:
             ip=client_ip(request),
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _problem(exc))
+        messages.error(request, problem_text(exc))
     return redirect("evidence_list", pk=document.submission_id)
 
 
 @require_POST
 @login_required
-def evidence_unbind_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_unbind_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     binding = get_object_or_404(Binding.objects.select_related("document"), pk=pk)
     permissions.get_submission_for_user(request, binding.document.submission_id)
     try:
         evidence_unbind(binding=binding, actor=request.user, ip=client_ip(request))
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _problem(exc))
+        messages.error(request, problem_text(exc))
     return redirect("evidence_list", pk=binding.document.submission_id)
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """Served only here, after the permission check, as an attachment the browser will not sniff."""
     return _serve_version(request, pk, inline=False)
 
 
 @login_required
-def evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_view(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """A PDF or an image shown in the browser (other kinds are downloaded), after the same
     permission check as the download."""
     return _serve_version(request, pk, inline=True)
@@ -193,7 +194,7 @@ def evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
 INLINE_KINDS = ("pdf", "jpeg", "png")
 
 
-def _serve_version(request: HttpRequest, pk: int, *, inline: bool) -> HttpResponse:
+def _serve_version(request: AuthenticatedRequest, pk: int, *, inline: bool) -> HttpResponseBase:
     version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
     permissions.get_submission_for_user(request, version.document.submission_id)
     if inline and version.kind not in INLINE_KINDS:
@@ -209,7 +210,7 @@ def _serve_version(request: HttpRequest, pk: int, *, inline: bool) -> HttpRespon
 
 
 @login_required
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     submission = permissions.get_submission_for_user(request, pk)
     report = GeneratedReport.objects.filter(
         submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
@@ -226,7 +227,7 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @login_required
-def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def report_generate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     permissions.require(
         permissions.can_edit_submission(request.user, submission)
@@ -238,7 +239,7 @@ def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("submission_detail", pk=submission.pk)
 
 
-def _serve_document(document) -> FileResponse:
+def _serve_document(document: CampaignDocument) -> FileResponse:
     return _file_response(
         document.file,
         filename=f"{document.key.replace(':', '-')}.pdf",
@@ -260,7 +261,7 @@ def _file_response(file, *, filename: str, content_type: str, inline: bool) -> F
     return response
 
 
-def public_decision(request: HttpRequest, program: str, year: int) -> HttpResponse:
+def public_decision(request: HttpRequest, program: str, year: int) -> HttpResponseBase:
     """The publication decision of a published year, for everyone."""
     return public_document(request, program, year, "decision")
 
@@ -268,15 +269,10 @@ def public_decision(request: HttpRequest, program: str, year: int) -> HttpRespon
 PUBLIC_KEYS = ("decision", "year_report")
 
 
-def public_document(request: HttpRequest, program: str, year: int, key: str) -> HttpResponse:
+def public_document(request: HttpRequest, program: str, year: int, key: str) -> HttpResponseBase:
     """A published year's documents, for everyone: the decision, the year report and each
     unit's result sheet. A year imported from earlier publications says plainly that its
     documents are not held here; one still being made says so."""
-    from django.shortcuts import render
-
-    from appraisal.public import get_published
-    from documents.models import CampaignDocument
-
     campaign = get_published(program, year)
     if key not in PUBLIC_KEYS and not key.startswith("sheet:"):
         raise Http404
@@ -292,21 +288,16 @@ def public_document(request: HttpRequest, program: str, year: int, key: str) -> 
 
 
 @login_required
-def campaign_document(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def campaign_document(request: AuthenticatedRequest, pk: int, key: str) -> HttpResponseBase:
     """A campaign's PDF for those who may read it: the decision and year report once
     published; a unit's result sheet for that unit (after publication) and program-wide
     roles; a session's minutes for the council and the secretariat. Made on request by a
     worker when missing or out of date."""
-    from appraisal.models import Submission
-    from appraisal.models.choices import Role
-    from documents.models import CampaignDocument
-    from documents.publication import builder
-
     campaign = permissions.get_campaign_for_user(request, pk)
     kind, _sep, rest = key.partition(":")
     program_id = campaign.program_id
     wide = permissions.sees_all_units(request.user, program_id)
-    published = campaign.state in ("published", "archived")
+    published = campaign.state in (CampaignState.PUBLISHED, CampaignState.ARCHIVED)
     if kind in ("decision", "year_report"):
         allowed = published or permissions.is_secretariat(request.user, program_id)
     elif kind == "sheet":
@@ -328,7 +319,6 @@ def campaign_document(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         raise Http404 from exc
     if document is not None and document.fingerprint == current:
         return _serve_document(document)
-    from documents.tasks import enqueue_campaign_documents
 
     with transaction.atomic():
         enqueue_campaign_documents(campaign.pk, [key])

@@ -19,16 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.models import (
     DomainReview,
     Query,
-    StageDeadline,
     Submission,
-    SubmissionDeadline,
 )
 from appraisal.models.choices import Role, Stage
-from appraisal.review_selectors import review_stage_due
+from appraisal.models.states import CampaignState, DomainReviewState, QueryState, SubmissionState
+from appraisal.selectors.deadlines import unit_deadlines
+from appraisal.selectors.reviews import review_stage_due
+from appraisal.selectors.roles import RoleHolders
 from appraisal.workdays import today, working_days_between
 from notifications.models import ReminderLog
 from notifications.services import notify_many
-from workflow.states import CampaignState, DomainReviewState, QueryState, SubmissionState
 
 ESCALATION_AFTER = (1, 3, 5)
 
@@ -44,35 +44,12 @@ class Deadline:
     levels: tuple  # who is told at each escalation level
 
 
-class People:
-    """Everyone holding a role that reminders reach, read once per scan (not per deadline)."""
-
-    ROLES = (Role.FOCAL_POINT, Role.LEADER, Role.COORDINATOR, Role.SECRETARIAT, Role.MANAGER)
-
-    def __init__(self) -> None:
-        from appraisal.models import RoleAssignment
-
-        self.grants: dict[tuple[int, str], list[tuple[int | None, object]]] = {}
-        for grant in (
-            RoleAssignment.objects.filter(role__in=self.ROLES)
-            .select_related("user")
-            .order_by("user_id")
-        ):
-            self.grants.setdefault((grant.program_id, grant.role), []).append(
-                (grant.organisation_id, grant.user)
-            )
-
-    def __call__(self, program_id: int, roles, organisation_id: int | None = None) -> list:
-        return [
-            user
-            for role in roles
-            for org, user in self.grants.get((program_id, role), [])
-            if organisation_id is None or org == organisation_id
-        ]
+# the roles reminders reach, read once per scan (not once per deadline)
+REMINDED = (Role.FOCAL_POINT, Role.LEADER, Role.COORDINATOR, Role.SECRETARIAT, Role.MANAGER)
 
 
 def _unit_deadline(
-    people: "People", submission: Submission, *, key: str, due, title: str, url: tuple
+    people: RoleHolders, submission: Submission, *, key: str, due, title: str, url: tuple
 ) -> Deadline:
     """A deadline the unit must meet: its people are reminded, then its leader, the
     secretariat and the managers are told it is late."""
@@ -94,7 +71,7 @@ def _unit_deadline(
 
 def deadlines(on: datetime.date) -> list[Deadline]:
     """Every open deadline: self-assessments, domain reviews (not while paused), queries."""
-    people = People()
+    people = RoleHolders(REMINDED)
     out = []
     # the deadline rule: a unit may still send after the campaign moved on while its own
     # deadline runs, so it is still reminded (and not chased once it no longer can)
@@ -106,18 +83,9 @@ def deadlines(on: datetime.date) -> list[Deadline]:
             CampaignState.COUNCIL,
         ],
     ).select_related("unit", "campaign")
-    stage = dict(
-        StageDeadline.objects.filter(stage=Stage.SELF_ASSESSMENT).values_list(
-            "campaign_id", "due_on"
-        )
-    )
-    own = dict(
-        SubmissionDeadline.objects.filter(stage=Stage.SELF_ASSESSMENT).values_list(
-            "submission_id", "due_on"
-        )
-    )
+    deadlines = unit_deadlines(stage=Stage.SELF_ASSESSMENT)
     for submission in drafts:
-        due = own.get(submission.pk) or stage.get(submission.campaign_id)
+        due = deadlines.due(submission, Stage.SELF_ASSESSMENT)
         if due is None:
             continue
         if submission.campaign.state != CampaignState.SELF_ASSESSMENT and due < on:

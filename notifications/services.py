@@ -2,13 +2,16 @@
 in the day's digest as each person chose, in each person's language."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_q.tasks import async_task
 
 from notifications.models import Notification, Preference
 
@@ -83,11 +86,11 @@ OWN_TEMPLATES = ("review_reminder", "extension_decided")
 KINDS = (*OWN_TEMPLATES, *EVENTS)
 
 
-def preference(user: AbstractBaseUser) -> Preference:
+def preference(user: User) -> Preference:
     found = getattr(user, "_notification_preference", None)
     if found is None:
         found = Preference.objects.filter(user=user).first() or Preference(user=user)
-        user._notification_preference = found
+        user.__dict__["_notification_preference"] = found  # kept on the object for the request
     return found
 
 
@@ -105,8 +108,6 @@ def render_email(base: str, context: dict, language: str) -> tuple[str, str, str
 
 def email_message(*, to: str, subject: str, body: str, html: str):
     """One e-mail, text and HTML, from the site's address."""
-    from django.core.mail import EmailMultiAlternatives
-
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
     )
@@ -130,7 +131,7 @@ def render_message(kind: str, context: dict, language: str) -> tuple[str, str, s
 
 def notify(
     *,
-    recipient: AbstractBaseUser,
+    recipient: User,
     kind: str,
     context: dict,
     url_name: str = "",
@@ -150,17 +151,15 @@ def notify(
         recipient=recipient, kind=kind, subject=subject, body=body, html=html, url=url
     )
     if recipient.email and chosen.email_mode == Preference.Mode.IMMEDIATE:
-        from django_q.tasks import async_task
-
         transaction.on_commit(lambda: async_task("notifications.tasks.send_email", notification.pk))
     return notification
 
 
-def unread_count(user: AbstractBaseUser) -> int:
+def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> int:
+def mark_read(*, user: User, notification_id: int | None = None) -> int:
     """Mark one of the user's notifications read (or all of them)."""
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
@@ -168,15 +167,13 @@ def mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> 
     return rows.update(read_at=timezone.now())
 
 
-def preference_set(*, user: AbstractBaseUser, email_mode: str, language: str) -> Preference:
-    from django.core.exceptions import ValidationError
-
+def preference_set(*, user: User, email_mode: str, language: str) -> Preference:
     if email_mode not in Preference.Mode.values or language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Lựa chọn không hợp lệ."))
     chosen, _created = Preference.objects.update_or_create(
         user=user, defaults={"email_mode": email_mode, "language": language}
     )
-    user._notification_preference = chosen
+    user.__dict__["_notification_preference"] = chosen
     return chosen
 
 
@@ -195,13 +192,3 @@ def notify_many(users, *, kind: str, title: str, url_name: str = "", url_args: t
             url_args=url_args,
         )
     return len(seen)
-
-
-def people(program_id: int, roles, organisation_id: int | None = None) -> list:
-    """The people holding some roles in a program (for an organisation, if given)."""
-    from appraisal.models import RoleAssignment
-
-    grants = RoleAssignment.objects.filter(program_id=program_id, role__in=list(roles))
-    if organisation_id is not None:
-        grants = grants.filter(organisation_id=organisation_id)
-    return [grant.user for grant in grants.select_related("user").order_by("user_id")]

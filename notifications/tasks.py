@@ -3,10 +3,17 @@ are safe to run twice."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from appraisal.models import Invitation
+from appraisal.models.choices import Role
+from appraisal.models.people import invitation_tokens
 from notifications.models import Notification, Preference
-from notifications.services import email_message, render_email
+from notifications.reminders import scan
+from notifications.services import email_message, preference, render_email
 
 
 def send_email(notification_id: int) -> bool:
@@ -72,6 +79,36 @@ def send_digests() -> int:
 
 def scan_deadlines() -> int:
     """Reminders before deadlines and escalations after them (see notifications.reminders)."""
-    from notifications.reminders import scan
-
     return scan()
+
+
+def send_invitation(invitation_id: int) -> bool:
+    """The invitation's e-mail, with a fresh link to set the password. The link is made
+    here and kept nowhere: the token is signed, not stored."""
+
+    invitation = (
+        Invitation.objects.select_related("user", "program", "organisation", "created_by")
+        .filter(pk=invitation_id, state=Invitation.State.SENT)
+        .first()
+    )
+    user = invitation.user if invitation is not None else None
+    if invitation is None or user is None or user.has_usable_password() or not user.is_active:
+        return False
+    link = settings.SITE_URL + reverse(
+        "invitation_accept",
+        args=(urlsafe_base64_encode(force_bytes(user.pk)), invitation_tokens.make_token(user)),
+    )
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    context: dict[str, object] = {
+        "invitation": invitation,
+        "user": user,
+        "link": link,
+        "days": days,
+        "site": settings.SITE_URL,
+    }
+    context["role"] = Role(invitation.role).label  # lazy: rendered in the person's language
+    subject, body, html = render_email(
+        "registration/email/invitation", context, preference(user).language or "vi"
+    )
+    email_message(to=user.email, subject=subject, body=body, html=html).send()
+    return True

@@ -3,18 +3,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from appraisal.problems import problem_text
+from appraisal.requests import AuthenticatedRequest
 from notifications.models import Notification, Preference
 from notifications.services import mark_read, preference, preference_set, unread_count
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     rows = Notification.objects.filter(recipient=request.user).only(
         "pk", "subject", "url", "created_at", "read_at", "kind"
     )
@@ -42,13 +44,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_count(request: HttpRequest) -> HttpResponse:
+def notification_count(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "notifications/_count.html", {"count": unread_count(request.user)})
 
 
 @require_POST
 @login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Mark read, then go where the notification points."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     mark_read(user=request.user, notification_id=notification.pk)
@@ -60,7 +62,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedRequest) -> HttpResponse:
     count = mark_read(user=request.user)
     messages.success(request, _("Đã đánh dấu %(n)s thông báo là đã đọc.") % {"n": count})
     return redirect("notification_list")
@@ -68,7 +70,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: AuthenticatedRequest) -> HttpResponse:
     try:
         preference_set(
             user=request.user,
@@ -76,7 +78,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
             language=request.POST.get("language", ""),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, problem_text(exc))
     else:
         messages.success(request, _("Đã lưu cách nhận thông báo."))
     return redirect("notification_list")

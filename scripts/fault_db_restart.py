@@ -67,7 +67,7 @@ def main() -> None:
     from django.conf import settings
     from django.utils.crypto import get_random_string
 
-    from appraisal.framework_files.spec import fmt_decimal
+    from appraisal.imports.frameworks.spec import fmt_decimal
     from appraisal.models import RoleAssignment, ScoreItem, Submission
     from workflow.audit import verify_chain
     from workflow.models import AuditEvent
@@ -174,6 +174,7 @@ def main() -> None:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
 
+    # imported here, once Django is set up on the database made above
     from django.db import connection
 
     connection.close()  # the restart cut this process's connection too

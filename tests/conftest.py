@@ -12,19 +12,19 @@ import pytest
 from django.conf import settings
 from django.db.models import Case, F, Value, When
 
-from appraisal.framework_files import read_yaml
+from appraisal.imports.frameworks import read_yaml
 from appraisal.models import Framework, Organisation, Program, ScoreItem, Submission
-from appraisal.services.accounts import user_ensure
-from appraisal.services.campaigns import (
+from workflow.services.accounts import user_ensure
+from workflow.services.campaign_stages import campaign_open_self_assessment
+from workflow.services.campaigns import (
     campaign_add_units,
     campaign_create,
     campaign_set_deadline,
 )
-from appraisal.services.frameworks import framework_import, framework_lock
-from appraisal.services.programs import program_ensure
-from appraisal.services.roles import role_grant
-from appraisal.services.units import unit_names_load, units_load
-from workflow.services.campaigns import campaign_open_self_assessment
+from workflow.services.frameworks import framework_import, framework_lock
+from workflow.services.programs import program_ensure
+from workflow.services.roles import role_grant
+from workflow.services.units import unit_names_load, units_load
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server browser tests
 
@@ -55,6 +55,13 @@ def load_reference_data() -> Program:
     import_sample(SAMPLE_MINISTRY, program)
     import_sample(SAMPLE_PROVINCE, program)
     return program
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests are slow tests too: `pytest` alone (the daily default) leaves them out."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -248,7 +255,8 @@ def finance_review(cast, bac_ninh):
 
 @pytest.fixture
 def started(cast, finance_review):
-    from workflow.services.reviews import review_assign, review_start
+    from workflow.services.assignments import review_assign
+    from workflow.services.reviews import review_start
 
     review_assign(
         review=finance_review, reviewer=cast["finance_reviewer"], actor=cast["finance_coordinator"]

@@ -4,12 +4,14 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from workflow.models import AuditEvent, AuditHead
+from appraisal.models import Campaign, ScoreItem
+from workflow.models import AuditEvent, AuditHead, AuditKind
 
 GENESIS = "0" * 64
 # The fields that the hash covers, in a fixed order.
@@ -56,18 +58,10 @@ def compute_hash(event: AuditEvent, prev_hash: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-@dataclass
-class AuditContext:
-    """Who acts and from where: passed from the request down to the services."""
-
-    actor: AbstractBaseUser | None
-    ip: str | None = None
-
-
 def audit_record(
     *,
     kind: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     obj_type: str,
     obj_id: int,
     action: str,
@@ -108,12 +102,35 @@ def audit_record(
     )[0]
 
 
+def audit_campaign(
+    campaign: Campaign,
+    action: str,
+    *,
+    kind: str,
+    actor: User | None,
+    ip: str | None = None,
+    **fields: Any,
+) -> AuditEvent:
+    """A row about a campaign's settings: its program, and the stage the campaign was in."""
+    return audit_record(
+        kind=kind,
+        actor=actor,
+        ip=ip,
+        program_id=campaign.program_id,
+        obj_type="campaign",
+        obj_id=campaign.pk,
+        action=action,
+        stage=campaign.state,
+        **fields,
+    )
+
+
 @dataclass
 class AuditRow:
     """One row to append (what `audit_record` takes, for writing many at once)."""
 
     kind: str
-    actor: AbstractBaseUser | None
+    actor: User | None
     obj_type: str
     obj_id: int
     action: str
@@ -141,14 +158,14 @@ def audit_records(rows: list[AuditRow]) -> list[AuditEvent]:
     events = []
     seq, prev = head.seq, head.hash
     for row in rows:
-        known = row.actor is not None and row.actor.is_authenticated
+        actor = row.actor if row.actor is not None and row.actor.is_authenticated else None
         seq += 1
         event = AuditEvent(
             seq=seq,
             created_at=now,
             kind=row.kind,
-            actor=row.actor if known else None,
-            actor_name=row.actor.get_username() if known else "system",
+            actor=actor,
+            actor_name=actor.get_username() if actor else "system",
             ip=row.ip,
             program_id=row.program_id,
             object_type=row.obj_type,
@@ -205,3 +222,36 @@ def verify_chain(batch_size: int = 2000) -> Iterator[ChainBreak]:
         yield ChainBreak(
             expected_seq, 0, f"the chain ends at {expected_seq - 1} but the head says {head.seq}"
         )
+
+
+def audit_item(
+    item: ScoreItem,
+    *,
+    action: str,
+    field: str,
+    old: str,
+    new: str,
+    actor,
+    comment: str,
+    stage: str,
+    ip: str | None,
+    internal: bool = False,
+    kind: str = AuditKind.SCORE,
+) -> None:
+    """The audit row of a change to a score item (field as “<code>.<field>”)."""
+    audit_record(
+        kind=kind,
+        actor=actor,
+        ip=ip,
+        program_id=item.submission.campaign.program_id,
+        submission_id=item.submission_id,
+        obj_type="score_item",
+        obj_id=item.pk,
+        action=action,
+        field=f"{item.node.code}.{field}",
+        old_value=old,
+        new_value=new,
+        comment=comment,
+        stage=stage,
+        internal=internal,
+    )

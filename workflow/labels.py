@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from workflow.states import CampaignState, DomainReviewState, QueryState, SubmissionState
+from appraisal.models.states import CampaignState, DomainReviewState, QueryState, SubmissionState
 
 TRANSITION_LABELS = {
     ("campaign", "open_self_assessment"): _("Mở tự đánh giá"),

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -6,11 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.models.choices import Level, ScoringMode, Stage
 from appraisal.models.frameworks import POINTS, Framework, FrameworkNode
 from appraisal.models.organisations import BilingualNameMixin, Organisation, Program
-from workflow.states import CampaignState, SubmissionState
+from appraisal.models.states import CampaignState, SubmissionState
+
+if TYPE_CHECKING:  # annotations only: reviews.py imports this module
+    from appraisal.models.reviews import ItemNote, NotApplicableRequest, Query
 
 
 class Campaign(BilingualNameMixin):
     """One year of one program: frameworks per level, units in scope, stage deadlines."""
+
+    # set by the campaign list for each row it shows
+    show_counts: bool
 
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("chương trình")
@@ -85,6 +93,9 @@ class StageDeadline(models.Model):
 class Submission(models.Model):
     """A unit's self-assessment for a campaign, and everything that follows from it."""
 
+    # set by the minutes PDF: what the council decided on the report at that session
+    decision: str
+
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
     unit = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("đơn vị")
@@ -142,6 +153,12 @@ class ScoreItem(models.Model):
     `max_points`, `scoring_mode` and `is_deduction` are copied from the (locked) node so
     that the database itself can hold the range invariant.
     """
+
+    # attached by the selectors' querysets (annotate, prefetch to_attr) and the review page
+    evidence_count: int
+    pending_na: list["NotApplicableRequest"]
+    item_queries: list["Query"]
+    note: "ItemNote | None"
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="items")
     node = models.ForeignKey(FrameworkNode, on_delete=models.PROTECT, related_name="score_items")

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,7 +15,7 @@ from appraisal.models.choices import (
 )
 from appraisal.models.organisations import BilingualNameMixin, Organisation, Program
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
+POINTS: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
 LOCKED_MESSAGE = _("Bộ chỉ số đã khóa: không thể sửa hoặc xóa.")
 
 

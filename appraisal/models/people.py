@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -63,3 +64,13 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}> · {self.get_role_display()}"
+
+
+class InvitationTokens(PasswordResetTokenGenerator):
+    """The invitation link's token: unlike a password-reset token of the same user, and
+    spent as soon as the password is set (the hash it signs changes)."""
+
+    key_salt = "parcouncil.people.invitation"
+
+
+invitation_tokens = InvitationTokens()

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from appraisal.models.campaigns import Campaign, ScoreItem, Submission
 from appraisal.models.frameworks import FrameworkNode
 from appraisal.models.organisations import Organisation
+from appraisal.models.states import DomainReviewState, QueryState
 from appraisal.workdays import add_working_days, working_days_between
-from workflow.states import DomainReviewState, QueryState
 
 
 class DomainOwner(models.Model):
@@ -38,6 +38,12 @@ class DomainOwner(models.Model):
 
 class DomainReview(models.Model):
     """The review of one domain of one submission by the organisation that owns the domain."""
+
+    # attached by the selectors: its deadline, whether it is late, whether a filter keeps it
+    due: datetime.date | None
+    late: bool
+    selected_by_filter: bool
+    visible: bool  # on the report's page: whether this person may open the review
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
     domain = models.ForeignKey(FrameworkNode, on_delete=models.PROTECT, related_name="+")

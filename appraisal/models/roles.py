@@ -55,5 +55,5 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        org = f" — {self.organisation.code}" if self.organisation_id else ""
+        org = f" — {self.organisation.code}" if self.organisation else ""
         return f"{self.user} · {self.get_role_display()}{org}"

@@ -5,6 +5,11 @@ from django import template
 from django.forms import BoundField
 from django.urls import get_script_prefix, reverse
 from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from appraisal.index import shown
+from appraisal.models.choices import Role
 
 register = template.Library()
 
@@ -46,7 +51,7 @@ def bs(field: BoundField) -> str:
     css = WIDGET_CLASSES.get(field.widget_type, "form-control")
     if field.errors:
         css += " is-invalid"
-    attrs = {"class": css}
+    attrs: dict[str, str | bool] = {"class": css}
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
@@ -58,7 +63,8 @@ def points(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return "—"
     number = Decimal(value).normalize()
-    decimals = max(0, -number.as_tuple().exponent)
+    exponent = number.as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
     return formats.number_format(number, decimal_pos=decimals, use_l10n=True)
 
 
@@ -84,7 +90,6 @@ def two(value) -> str:
     """A published value: two decimals, half up, in the reader's format (89,95)."""
     if value is None or value == "":
         return "—"
-    from appraisal.index import shown
 
     return formats.number_format(shown(Decimal(value)), decimal_pos=2, use_l10n=True)
 
@@ -134,9 +139,6 @@ def sort_header(context, key: str, label: str) -> str:
     """A sortable column's header link: keeps the list's other filters, turns the order on a
     second click, and says the current order to screen readers (aria-sort goes on the <th>
     through `sort_state`)."""
-    from django.utils.html import format_html
-    from django.utils.translation import gettext as _
-
     request = context["request"]
     current = request.GET.get("sort", "")
     query = request.GET.copy()
@@ -164,6 +166,4 @@ def sort_state(context, key: str) -> str:
 
 @register.filter
 def role_label(value: str) -> str:
-    from appraisal.models.choices import Role
-
-    return Role(value).label if value in Role.values else value
+    return str(Role(value).label) if value in Role.values else value

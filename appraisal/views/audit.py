@@ -7,13 +7,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appraisal import permissions
 from appraisal.models import Program
+from appraisal.requests import AuthenticatedRequest
 from workflow.labels import field_label
 from workflow.models import AuditEvent, AuditKind
 
@@ -70,7 +71,7 @@ def audit_events(program: Program, data: dict | None):
 
 
 @login_required
-def audit_list(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     permissions.require(permissions.is_secretariat(request.user, program))
     form = AuditFilterForm(request.GET or None)

@@ -6,15 +6,16 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from appraisal import permissions
 from appraisal.models import CalendarDay
-from appraisal.services.calendar import calendar_day_remove, calendar_day_set
+from appraisal.requests import AuthenticatedRequest
 from appraisal.workdays import holidays_of, today
+from workflow.services.calendar import calendar_day_remove, calendar_day_set
 
 
 def _year(value: str) -> int:
@@ -22,7 +23,7 @@ def _year(value: str) -> int:
 
 
 @login_required
-def calendar_page(request: HttpRequest) -> HttpResponse:
+def calendar_page(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request.GET.get("year", "") or request.POST.get("year", ""))
     can_edit = permissions.can_edit_calendar(request.user)
     if request.method == "POST":

@@ -7,20 +7,20 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import permissions
-from appraisal.consequences import campaign_move
 from appraisal.problems import problem_text
-from appraisal.requests import client_ip
+from appraisal.requests import AuthenticatedRequest, client_ip, posted_ids
+from appraisal.selectors.consequences import campaign_move
 from appraisal.views.confirm import confirm_page
 from workflow.flows import CampaignFlow
 from workflow.labels import action_label
-from workflow.services import campaigns as campaign_services
+from workflow.services import campaign_stages as campaign_services
 from workflow.services import submissions as submission_services
 from workflow.services.base import offer
 
@@ -49,7 +49,7 @@ def campaign_actions(user, campaign) -> list[dict]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def campaign_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def campaign_transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
     """GET: what the move means, in numbers, and the confirmation it needs. POST: the move."""
     campaign = permissions.get_campaign_for_user(request, pk)
     permissions.require(permissions.is_secretariat(request.user, campaign.program_id))
@@ -96,7 +96,7 @@ def campaign_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
 
 @require_POST
 @login_required
-def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The secretariat reopens one unit's self-assessment with a new deadline."""
     submission = permissions.get_submission_for_user(request, pk)
     try:
@@ -126,11 +126,11 @@ def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def campaign_start_reviews(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_start_reviews(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The secretariat sends several submitted reports into review at once."""
     campaign = permissions.get_campaign_for_user(request, pk)
     permissions.require(permissions.is_secretariat(request.user, campaign.program_id))
-    ids = [int(v) for v in request.POST.getlist("submission") if v.isdigit()][:2000]
+    ids = posted_ids(request, "submission")
     chosen = list(campaign.submissions.filter(pk__in=ids).select_related("unit"))
     if not chosen:
         messages.error(request, _("Chưa chọn hồ sơ nào."))

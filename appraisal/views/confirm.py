@@ -4,7 +4,7 @@ will do, in numbers, then the button (and the typed confirmation where it is nee
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from appraisal.consequences import Consequences
+from appraisal.selectors.consequences import Consequences
 
 
 def confirmed(request: HttpRequest) -> bool:

@@ -2,19 +2,21 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import consequences, permissions
-from appraisal.forms import OrganisationField, PersonField, program_organisations
+from appraisal import permissions
+from appraisal.forms.common import OrganisationField, PersonField, program_organisations
 from appraisal.models import (
     CouncilMember,
     CouncilSession,
@@ -23,26 +25,27 @@ from appraisal.models import (
     ScoreItem,
     Submission,
 )
-from appraisal.models.choices import NodeKind, Role
+from appraisal.models.choices import NodeKind, Role, ScoringMode
+from appraisal.models.states import QueryState, SubmissionState
 from appraisal.problems import problem_text
-from appraisal.requests import client_ip
-from appraisal.services.council import (
+from appraisal.requests import AuthenticatedRequest, client_ip, posted_ids
+from appraisal.selectors import consequences
+from appraisal.views.confirm import confirm_page, confirmed
+from appraisal.views.reviews import parse_score
+from appraisal.views.saving import save_answer, try_save
+from workflow.flows import SubmissionFlow
+from workflow.services.base import offer
+from workflow.services.council import (
     council_member_add,
     council_session_create,
     council_session_minutes,
 )
-from appraisal.views.confirm import confirm_page, confirmed
-from appraisal.views.reviews import parse_score
-from workflow.flows import SubmissionFlow
-from workflow.services.base import ReasonNeeded, offer
-from workflow.services.scores import score_finalise, scores_finalise_from_proposals
+from workflow.services.scores import score_finalise
+from workflow.services.scores_bulk import scores_finalise_from_proposals
 from workflow.services.submissions import submission_appraise, submission_send_back_to_review
-from workflow.states import QueryState, SubmissionState
-
-_problem = problem_text
 
 
-def _council_viewer(request: HttpRequest, submission: Submission) -> None:
+def _council_viewer(request: AuthenticatedRequest, submission: Submission) -> None:
     program_id = submission.campaign.program_id
     permissions.require(
         permissions.is_council_member_for(request.user, submission)
@@ -50,7 +53,7 @@ def _council_viewer(request: HttpRequest, submission: Submission) -> None:
     )
 
 
-def _council_campaign(request: HttpRequest, pk: int):
+def _council_campaign(request: AuthenticatedRequest, pk: int):
     """The campaign, for the secretariat (who may change its council) and council members."""
     campaign = permissions.get_campaign_for_user(request, pk)
     secretariat = permissions.is_secretariat(request.user, campaign.program_id)
@@ -64,7 +67,7 @@ def _council_campaign(request: HttpRequest, pk: int):
 
 
 @login_required
-def council_page(request: HttpRequest, pk: int) -> HttpResponse:
+def council_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Members and sessions of a campaign's council; the secretariat sets them up."""
     campaign, secretariat = _council_campaign(request, pk)
     if request.method == "POST":
@@ -91,9 +94,7 @@ def council_page(request: HttpRequest, pk: int) -> HttpResponse:
                     held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
                 except ValueError as exc:
                     raise ValidationError(_("Ngày họp không hợp lệ.")) from exc
-                agenda = campaign.submissions.filter(
-                    pk__in=[int(v) for v in request.POST.getlist("agenda") if v.isdigit()]
-                )
+                agenda = campaign.submissions.filter(pk__in=posted_ids(request, "agenda"))
                 session = council_session_create(
                     campaign=campaign,
                     held_on=held_on,
@@ -104,7 +105,7 @@ def council_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("Đã tạo phiên họp số %(n)s.") % {"n": session.number})
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _problem(exc))
+            messages.error(request, problem_text(exc))
         return redirect("council_page", pk=campaign.pk)
     return render(
         request,
@@ -127,7 +128,7 @@ def council_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def council_session(request: HttpRequest, pk: int) -> HttpResponse:
+def council_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(CouncilSession.objects.select_related("campaign__program"), pk=pk)
     campaign, secretariat = _council_campaign(request, session.campaign_id)
     if request.method == "POST":
@@ -140,7 +141,7 @@ def council_session(request: HttpRequest, pk: int) -> HttpResponse:
                 ip=client_ip(request),
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _problem(exc))
+            messages.error(request, problem_text(exc))
         else:
             messages.success(request, _("Đã lưu biên bản."))
         return redirect("council_session", pk=session.pk)
@@ -160,7 +161,7 @@ def council_session(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _appraisal_context(request: HttpRequest, submission: Submission) -> dict:
+def _appraisal_context(request: AuthenticatedRequest, submission: Submission) -> dict:
     user = request.user
     items = list(
         ScoreItem.objects.filter(submission=submission)
@@ -168,7 +169,7 @@ def _appraisal_context(request: HttpRequest, submission: Submission) -> dict:
         .annotate(open_queries=Count("queries", filter=~Q(queries__state=QueryState.CLOSED)))
         .order_by("position")
     )
-    domains = {
+    domains: dict[int, dict[str, Any]] = {
         node.pk: {
             "node": node,
             "items": [],
@@ -187,7 +188,7 @@ def _appraisal_context(request: HttpRequest, submission: Submission) -> dict:
     for item in items:
         domain = domains[item.domain_id]
         domain["items"].append(item)
-        if item.applicable and item.scoring_mode != "survey":
+        if item.applicable and item.scoring_mode != ScoringMode.SURVEY:
             domain["self"] += item.self_score or 0
             domain["review"] += item.review_score or 0
             domain["final"] += item.final_score or 0
@@ -203,13 +204,13 @@ def _appraisal_context(request: HttpRequest, submission: Submission) -> dict:
         "missing": sum(
             1
             for i in items
-            if i.applicable and i.scoring_mode != "survey" and i.final_score is None
+            if i.applicable and i.scoring_mode != ScoringMode.SURVEY and i.final_score is None
         ),
     }
 
 
 @login_required
-def submission_appraisal(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_appraisal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     _council_viewer(request, submission)
     return render(request, "appraisal/appraisal.html", _appraisal_context(request, submission))
@@ -217,63 +218,48 @@ def submission_appraisal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def item_finalise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
     _council_viewer(request, submission)
-    status, error, awaiting = 200, "", ""
-    try:
-        score_finalise(
+    saved = try_save(
+        lambda: score_finalise(
             item=item,
             actor=request.user,
             value=parse_score(request.POST.get("score", "")),
             reason=request.POST.get("reason", "")[:4000],
             ip=client_ip(request),
         )
-    except ReasonNeeded as exc:  # the pair is not complete yet: kept, not refused
-        awaiting = _("Chưa lưu: %(why)s") % {"why": _problem(exc)}
-    except ValidationError as exc:
-        status, error = 422, _problem(exc)
-    except PermissionDenied as exc:
-        status, error = 403, _problem(exc)
-    if not request.headers.get("HX-Request"):
-        if error or awaiting:
-            messages.error(request, error or awaiting)
-        return redirect(f"{_appraisal_url(submission)}#final-{item.pk}")
-    item = (
-        ScoreItem.objects.select_related("node")
-        .annotate(open_queries=Count("queries", filter=~Q(queries__state=QueryState.CLOSED)))
-        .get(pk=item.pk)
     )
-    context = _appraisal_context(request, submission)
-    html = render_to_string(
-        "appraisal/_appraisal_item.html",
-        {
-            **context,
-            "item": item,
-            "error": error,
-            "awaiting": awaiting,
-            "entered": request.POST if error or awaiting else None,
-            "saved": not (error or awaiting),
-        },
-        request=request,
-    )
-    # the count of items still without a final score stays live (out of band)
-    html += render_to_string(
-        "appraisal/_appraisal_summary.html", {**context, "oob": True}, request=request
-    )
-    return HttpResponse(html, status=status)
+
+    def fragment() -> str:
+        shown = (
+            ScoreItem.objects.select_related("node")
+            .annotate(open_queries=Count("queries", filter=~Q(queries__state=QueryState.CLOSED)))
+            .get(pk=item.pk)
+        )
+        context = _appraisal_context(request, submission)
+        html = render_to_string(
+            "appraisal/_appraisal_item.html",
+            {**context, **saved.context(request), "item": shown},
+            request=request,
+        )
+        # the count of items still without a final score stays live (out of band)
+        return html + render_to_string(
+            "appraisal/_appraisal_summary.html", {**context, "oob": True}, request=request
+        )
+
+    back_to = f"{_appraisal_url(submission)}#final-{item.pk}"
+    return save_answer(request, saved, back_to=back_to, fragment=fragment)
 
 
 def _appraisal_url(submission: Submission) -> str:
-    from django.urls import reverse
-
     return reverse("submission_appraisal", args=[submission.pk])
 
 
 @require_POST
 @login_required
-def appraisal_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def appraisal_action(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     _council_viewer(request, submission)
     ip = client_ip(request)
@@ -306,7 +292,7 @@ def appraisal_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             domains = FrameworkNode.objects.filter(
                 framework_id=submission.framework_id,
                 kind=NodeKind.DOMAIN,
-                pk__in=[int(v) for v in request.POST.getlist("domain") if v.isdigit()],
+                pk__in=posted_ids(request, "domain"),
             )
             submission_send_back_to_review(
                 submission=submission,
@@ -319,5 +305,5 @@ def appraisal_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         else:
             return HttpResponse(status=404)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _problem(exc))
+        messages.error(request, problem_text(exc))
     return redirect("submission_appraisal", pk=submission.pk)

@@ -1,22 +1,31 @@
 """The managers' dashboard and its Excel export."""
 
 import io
+from typing import TypedDict
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from appraisal import permissions
-from appraisal.dashboard import DONE, STAGES, dashboard
-from appraisal.deadlines import LABELS
-from appraisal.exports import spreadsheet_safe
+from appraisal.imports.tables import spreadsheet_safe
+from appraisal.models import Campaign
 from appraisal.models.choices import Level, Region, Role, Stage
-from appraisal.review_selectors import reviewing_organisations
+from appraisal.requests import AuthenticatedRequest
+from appraisal.selectors.dashboard import DONE, STAGES, Dashboard, dashboard
+from appraisal.selectors.deadlines import LABELS
+from appraisal.selectors.reviews import reviewing_organisations
 
 
-def _load(request: HttpRequest, pk: int):
+class Filters(TypedDict):
+    level: str
+    region: str
+    organisation_id: int | None
+
+
+def _load(request: AuthenticatedRequest, pk: int) -> tuple[Campaign, Filters, Dashboard]:
     campaign = permissions.get_campaign_for_user(request, pk)
     permissions.require(
         permissions.is_secretariat(request.user, campaign.program_id)
@@ -27,16 +36,16 @@ def _load(request: HttpRequest, pk: int):
     level = request.GET.get("level", "")
     region = request.GET.get("region", "")
     organisation = request.GET.get("organisation", "")
-    filters = {
-        "level": level if level in Level.values else "",
-        "region": region if region in Region.values else "",
-        "organisation_id": int(organisation) if organisation.isdigit() else None,
-    }
+    filters = Filters(
+        level=level if level in Level.values else "",
+        region=region if region in Region.values else "",
+        organisation_id=int(organisation) if organisation.isdigit() else None,
+    )
     return campaign, filters, dashboard(campaign, **filters)
 
 
 @login_required
-def campaign_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign, filters, board = _load(request, pk)
     return render(
         request,
@@ -57,7 +66,7 @@ def campaign_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def campaign_dashboard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_dashboard_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign, _filters, board = _load(request, pk)
     book = Workbook()
     sheet = book.active
@@ -73,7 +82,7 @@ def campaign_dashboard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 str(row.submission.get_state_display()),
             ]
             + [
-                (_("Xong") if state == DONE else str(LABELS.get(state, "")))
+                (_("Xong") if state == DONE else str(LABELS.get(state or "", "")))
                 + (f" ({due:%d/%m/%Y})" if due and state not in (DONE, None) else "")
                 for _stage, state, due in row.cells
             ]
@@ -103,7 +112,9 @@ def campaign_dashboard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     risks = book.create_sheet(_("Rủi ro trong tuần")[:31])
     risks.append([_("Việc"), _("Hạn"), _("Tình trạng")])
     for risk in board.risks:
-        risks.append([spreadsheet_safe(risk.title), risk.due, str(LABELS.get(risk.status, ""))])
+        risks.append(
+            [spreadsheet_safe(risk.title), risk.due, str(LABELS.get(risk.status or "", ""))]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from appraisal import permissions
 from appraisal.models import DomainReview, ExtensionRequest, Query
-from appraisal.services.extensions import extension_decide, extension_request
+from appraisal.problems import problem_text
+from appraisal.requests import AuthenticatedRequest
+from workflow.services.extensions import extension_decide, extension_request
 
 T = ExtensionRequest.Target
 
@@ -25,13 +27,9 @@ def _date(value: str) -> datetime.date | None:
         return None
 
 
-def _problem(exc: Exception) -> str:
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
-
 @require_POST
 @login_required
-def extension_new(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     target = request.POST.get("target", T.STAGE)
     query = review = None
@@ -64,14 +62,14 @@ def extension_new(request: HttpRequest, pk: int) -> HttpResponse:
             review=review,
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _problem(exc))
+        messages.error(request, problem_text(exc))
     else:
         messages.success(request, _("Đã gửi đề nghị gia hạn tới cơ quan thường trực."))
     return redirect(back)
 
 
 @login_required
-def extension_list(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = permissions.get_campaign_for_user(request, pk)
     permissions.require(permissions.is_secretariat(request.user, campaign.program_id))
     requests = ExtensionRequest.objects.filter(submission__campaign=campaign).select_related(
@@ -90,7 +88,7 @@ def extension_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def extension_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_decide_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     extension = get_object_or_404(ExtensionRequest.objects.select_related("submission"), pk=pk)
     campaign = permissions.get_campaign_for_user(request, extension.submission.campaign_id)
     try:
@@ -104,7 +102,7 @@ def extension_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _problem(exc))
+        messages.error(request, problem_text(exc))
     else:
         messages.success(request, _("Đã quyết định đề nghị gia hạn."))
     return redirect("extension_list", pk=campaign.pk)

@@ -1,13 +1,14 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from appraisal.inbox import inbox_entries, my_entries
+from appraisal.requests import AuthenticatedRequest
+from appraisal.selectors.inbox import inbox_entries, my_entries
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     entries = inbox_entries(request.user)
     return render(
         request,
@@ -21,6 +22,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox_count(request: HttpRequest) -> HttpResponse:
+def inbox_count(request: AuthenticatedRequest) -> HttpResponse:
     """The badge in the navigation, loaded by htmx after the page so no page pays for it."""
     return render(request, "appraisal/_inbox_count.html", {"count": len(my_entries(request.user))})

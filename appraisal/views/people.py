@@ -8,74 +8,53 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import permissions
-from appraisal.exceptions import ProblemsError
-from appraisal.forms import (
+from appraisal.forms.people import (
     PEOPLE_SORTS,
     InviteForm,
     PeopleFileForm,
     PeopleFilterForm,
     ProposeForm,
-    program_organisations,
 )
-from appraisal.models import CouncilMember, Invitation, Organisation, Program, RoleAssignment
-from appraisal.problems import problem_text
-from appraisal.requests import client_ip
-from appraisal.services import people as people_service
-from appraisal.services.people import PersonInput, PersonState
+from appraisal.models import Invitation, Organisation, Program, RoleAssignment
+from appraisal.models.people import invitation_tokens
+from appraisal.problems import ProblemsError, problem_text
+from appraisal.requests import AuthenticatedRequest, client_ip
+from appraisal.selectors.people import (
+    STATE_ORDER,
+    PersonState,
+    leader_organisations,
+    people_queryset,
+    positions,
+)
+from workflow.services import people as people_service
+from workflow.services.people import PersonInput
+from workflow.services.people_lists import people_invite, people_read
 
 PAGE_SIZE = 50
-STATE_BY_ORDER = {order: state for state, order in people_service.STATE_ORDER.items()}
+STATE_BY_ORDER = {order: state for state, order in STATE_ORDER.items()}
 SESSION_KEY = "people_import"
 
 
-def _program(request: HttpRequest, pk: int) -> tuple[Program, bool, list[Organisation]]:
+def people_program(
+    request: AuthenticatedRequest, pk: int
+) -> tuple[Program, bool, list[Organisation]]:
     """The program, whether the user is its secretariat, and the units they lead."""
     program = get_object_or_404(Program.objects.select_related("owner"), pk=pk)
     secretariat = permissions.is_secretariat(request.user, program)
-    led = [] if secretariat else people_service.leader_organisations(request.user, program)
+    led = [] if secretariat else leader_organisations(request.user, program)
     permissions.require(secretariat or bool(led))
     return program, secretariat, led
 
 
-def people_queryset(program: Program, led: list[Organisation] | None = None):
-    """Everyone with a role or an invitation in the program (for a leader: in their units),
-    with their roles here and their state's order for sorting."""
-    if led is None:
-        scope = Q(role_assignments__program=program) | Q(invitations__program=program)
-    else:
-        scope = Q(role_assignments__program=program, role_assignments__organisation__in=led)
-    ids = get_user_model().objects.filter(scope).values("pk")
-    return (
-        get_user_model()
-        .objects.filter(pk__in=ids)
-        .annotate(state_order=people_service.state_order())
-        .prefetch_related(
-            Prefetch(
-                "role_assignments",
-                queryset=RoleAssignment.objects.filter(program=program)
-                .select_related("organisation")
-                .order_by("role"),
-                to_attr="roles_here",
-            ),
-            Prefetch(
-                "invitations",
-                queryset=Invitation.objects.filter(program=program, state=Invitation.State.SENT),
-                to_attr="open_invitations",
-            ),
-        )
-    )
-
-
-def _filtered(request: HttpRequest, program: Program, led):
+def _filtered(request: AuthenticatedRequest, program: Program, led):
     filters = PeopleFilterForm(request.GET or None)
     people = people_queryset(program, led)
     sort = PEOPLE_SORTS["name"]
@@ -102,26 +81,15 @@ def _filtered(request: HttpRequest, program: Program, led):
                 ).values("user_id")
             )
         if data["state"]:
-            people = people.filter(state_order=people_service.STATE_ORDER[data["state"]])
+            # `state_order` is annotated by people_queryset
+            people = people.filter(state_order=STATE_ORDER[data["state"]])  # type: ignore[misc]
         sort = PEOPLE_SORTS.get(data["sort"] or "name", sort)
     return filters, people.order_by(*sort, "pk")
 
 
-def _positions(program: Program, users) -> dict[int, str]:
-    """Each council member's position (the vice-chair holds the chair's rights, and is
-    shown as what they are)."""
-    seats = (
-        CouncilMember.objects.filter(campaign__program=program, user__in=users)
-        .order_by("campaign__year")
-        .values_list("user_id", "position")
-    )
-    labels = dict(CouncilMember.Position.choices)
-    return {user_id: labels[position] for user_id, position in seats}
-
-
 @login_required
-def people_list(request: HttpRequest, pk: int) -> HttpResponse:
-    program, secretariat, led = _program(request, pk)
+def people_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    program, secretariat, led = people_program(request, pk)
     search_url = reverse("organisation_search", args=(program.pk,))
     invite_form = InviteForm(program=program, search_url=search_url, prefix="invite")
     file_form = PeopleFileForm(prefix="file")
@@ -148,11 +116,11 @@ def people_list(request: HttpRequest, pk: int) -> HttpResponse:
         status = 200 if preview else 400
     filters, people = _filtered(request, program, None if secretariat else led)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    positions = _positions(program, [person.pk for person in page])
+    held = positions(program, [person.pk for person in page])
     for person in page:
         person.state = STATE_BY_ORDER[person.state_order]  # as the database read it
         person.state_label = PersonState.LABELS[person.state]
-        person.position = positions.get(person.pk, "")
+        person.position = held.get(person.pk, "")
     # the secretariat decides the pending proposals; a leader follows their unit's
     proposals = (
         Invitation.objects.filter(program=program, state=Invitation.State.PROPOSED)
@@ -177,7 +145,7 @@ def people_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _invite_one(request: HttpRequest, program: Program, form: InviteForm) -> bool:
+def _invite_one(request: AuthenticatedRequest, program: Program, form: InviteForm) -> bool:
     data = form.cleaned_data
     try:
         invitation = people_service.person_invite(
@@ -206,12 +174,12 @@ def _invite_one(request: HttpRequest, program: Program, form: InviteForm) -> boo
     return True
 
 
-def _read_file(request: HttpRequest, program: Program, form: PeopleFileForm) -> list | None:
+def _read_file(
+    request: AuthenticatedRequest, program: Program, form: PeopleFileForm
+) -> list | None:
     upload = form.cleaned_data["file"]
     try:
-        found = people_service.people_read(
-            program=program, data=upload.read(), filename=upload.name
-        )
+        found = people_read(program=program, data=upload.read(), filename=upload.name)
     except ProblemsError as exc:
         for problem in exc.problems:
             form.add_error(None, str(problem))
@@ -231,7 +199,7 @@ def _read_file(request: HttpRequest, program: Program, form: PeopleFileForm) -> 
     return found
 
 
-def _from_session(request: HttpRequest, program: Program) -> list[PersonInput]:
+def _from_session(request: AuthenticatedRequest, program: Program) -> list[PersonInput]:
     stored = request.session.get(SESSION_KEY) or {}
     if stored.get("program") != program.pk:
         return []
@@ -250,8 +218,8 @@ def _from_session(request: HttpRequest, program: Program) -> list[PersonInput]:
 
 @require_POST
 @login_required
-def people_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    program, secretariat, _led = _program(request, pk)
+def people_import_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    program, secretariat, _led = people_program(request, pk)
     permissions.require(secretariat)
     found = _from_session(request, program)
     if request.POST.get("action") == "cancel" or not found:
@@ -260,7 +228,7 @@ def people_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Không còn danh sách nào chờ xác nhận: tải tệp lên lại."))
         return redirect("people_list", pk=program.pk)
     try:
-        done = people_service.people_invite(
+        done = people_invite(
             program=program, people=found, actor=request.user, ip=client_ip(request)
         )
     except ProblemsError as exc:
@@ -278,7 +246,7 @@ def people_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("people_list", pk=program.pk)
 
 
-def _propose(request: HttpRequest, program: Program, form: ProposeForm) -> bool:
+def _propose(request: AuthenticatedRequest, program: Program, form: ProposeForm) -> bool:
     data = form.cleaned_data
     try:
         people_service.focal_point_propose(
@@ -298,8 +266,8 @@ def _propose(request: HttpRequest, program: Program, form: ProposeForm) -> bool:
 
 @require_POST
 @login_required
-def person_set_active(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    program, secretariat, _led = _program(request, pk)
+def person_set_active(request: AuthenticatedRequest, pk: int, user_pk: int) -> HttpResponse:
+    program, secretariat, _led = people_program(request, pk)
     permissions.require(secretariat)
     user = get_object_or_404(get_user_model(), pk=user_pk)
     active = request.POST.get("active") == "1"
@@ -325,9 +293,9 @@ def person_set_active(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
 
 @require_POST
 @login_required
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk)
-    program, secretariat, _led = _program(request, invitation.program_id)
+    program, secretariat, _led = people_program(request, invitation.program_id)
     permissions.require(secretariat)
     try:
         people_service.invitation_resend(
@@ -344,9 +312,9 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk)
-    program, secretariat, _led = _program(request, invitation.program_id)
+    program, secretariat, _led = people_program(request, invitation.program_id)
     permissions.require(secretariat)
     approve = request.POST.get("decision") == "approve"
     try:
@@ -369,61 +337,6 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Search pickers ---------------------------------------------------------------------------
 
-PICKER_SIZE = 20
-
-
-def _typed(request: HttpRequest) -> str:
-    """What the user typed: the picker sends its input under the field's own name."""
-    for key, value in request.GET.items():
-        if key != "page":
-            return value.strip()[:100]
-    return ""
-
-
-@login_required
-def people_search(request: HttpRequest, pk: int) -> HttpResponse:
-    """<option>s of active people matching what was typed (name, login or e-mail)."""
-    program, secretariat, _led = _program(request, pk)
-    permissions.require(secretariat)
-    text = _typed(request)
-    people = get_user_model().objects.filter(is_active=True)
-    if text:
-        people = people.filter(
-            Q(first_name__icontains=text)
-            | Q(last_name__icontains=text)
-            | Q(username__icontains=text)
-            | Q(email__icontains=text)
-        )
-    people = people.order_by("first_name", "username")[:PICKER_SIZE]
-    return HttpResponse(
-        format_html_join(
-            "",
-            '<option value="{}">{} — {}</option>',
-            ((p.username, p.get_full_name() or p.username, p.email or p.username) for p in people),
-        )
-    )
-
-
-@login_required
-def organisation_search(request: HttpRequest, pk: int) -> HttpResponse:
-    """<option>s of the program's organisations matching a code or a name."""
-    program, secretariat, _led = _program(request, pk)
-    permissions.require(secretariat)
-    text = _typed(request)
-    organisations = program_organisations(program)
-    if text:
-        organisations = organisations.filter(
-            Q(code__icontains=text) | Q(name_vi__icontains=text) | Q(name_en__icontains=text)
-        )
-    organisations = organisations.order_by("kind", "code")[:PICKER_SIZE]
-    return HttpResponse(
-        format_html_join(
-            "",
-            '<option value="{}">{}</option>',
-            ((org.code, org.name) for org in organisations),
-        )
-    )
-
 
 # The invitation's link --------------------------------------------------------------------
 
@@ -433,7 +346,7 @@ class InvitationAcceptView(PasswordResetConfirmView):
     leaves the address at once (Django's view keeps it in the session)."""
 
     template_name = "registration/invitation_accept.html"
-    token_generator = people_service.invitation_tokens
+    token_generator = invitation_tokens
     success_url = reverse_lazy("login")
     reset_url_token = "set-password"
 

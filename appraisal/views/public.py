@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from appraisal import public
 from appraisal.charts import bar_chart, line_chart
 from appraisal.models import Program
+from appraisal.selectors import public
 
 
 def results_index(request: HttpRequest) -> HttpResponse:

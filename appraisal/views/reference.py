@@ -3,21 +3,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import permissions, selectors
-from appraisal.exceptions import ProblemsError
-from appraisal.forms import (
+from appraisal import permissions
+from appraisal.forms.campaigns import (
     SUBMISSION_SORTS,
     FrameworkUploadForm,
     OrganisationFilterForm,
     SubmissionFilterForm,
 )
-from appraisal.framework_files import read_file, write_xlsx, write_yaml
+from appraisal.imports.frameworks import read_file, write_xlsx, write_yaml
 from appraisal.models import (
     CampaignFramework,
     Organisation,
@@ -26,31 +25,36 @@ from appraisal.models import (
     RoleAssignment,
 )
 from appraisal.models.choices import Stage
-from appraisal.services.frameworks import framework_import
-from appraisal.services.frameworks import framework_lock as framework_lock_service
+from appraisal.models.states import CampaignState
+from appraisal.problems import Problem, ProblemsError
+from appraisal.requests import AuthenticatedRequest
+from appraisal.selectors.campaigns import campaigns_with_counts, state_counts
+from appraisal.selectors.frameworks import framework_to_spec, framework_tree
 from appraisal.views.campaign_actions import campaign_actions
 from appraisal.views.results import publication_progress
+from workflow.services.frameworks import framework_import
+from workflow.services.frameworks import framework_lock as framework_lock_service
 
 PAGE_SIZE = 100
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     roles = (
         RoleAssignment.objects.filter(user=request.user)
         .select_related("program", "organisation")
         .order_by("program__code", "role")
     )
-    campaigns = selectors.campaigns_with_counts(
-        permissions.visible_campaigns(request.user)
-    ).order_by("-year", "program__code", "pk")[:10]
+    campaigns = campaigns_with_counts(permissions.visible_campaigns(request.user)).order_by(
+        "-year", "program__code", "pk"
+    )[:10]
     return render(request, "appraisal/home.html", {"roles": roles, "campaigns": campaigns})
 
 
 @login_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(
-        selectors.campaigns_with_counts(permissions.visible_campaigns(request.user)).order_by(
+        campaigns_with_counts(permissions.visible_campaigns(request.user)).order_by(
             "-year", "program__code", "pk"
         ),
         PAGE_SIZE,
@@ -68,10 +72,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = permissions.get_campaign_for_user(request, pk)
     submissions = permissions.visible_submissions(request.user, campaign)
-    counts = selectors.state_counts(submissions)
+    counts = state_counts(submissions)
     form = SubmissionFilterForm(request.GET or None)
     if form.is_valid():
         if form.cleaned_data["level"]:
@@ -85,15 +89,15 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 | Q(unit__name_vi__icontains=text)
                 | Q(unit__name_en__icontains=text)
             )
-    order = SUBMISSION_SORTS.get(form.cleaned_data.get("sort") if form.is_valid() else "", None)
+    order = SUBMISSION_SORTS.get(form.cleaned_data.get("sort") or "" if form.is_valid() else "")
     submissions = submissions.select_related("unit").order_by(
         *(order or ("level", "unit__code")), "pk"
     )
     page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
     frameworks = CampaignFramework.objects.filter(campaign=campaign).select_related("framework")
     # in the order of the lifecycle, whatever their dates
-    order = list(Stage.values)
-    deadlines = sorted(campaign.deadlines.all(), key=lambda d: order.index(d.stage))
+    stages = list(Stage.values)
+    deadlines = sorted(campaign.deadlines.all(), key=lambda d: stages.index(d.stage))
     return render(
         request,
         "appraisal/campaign_detail.html",
@@ -110,7 +114,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage_reviews": permissions.can_manage_reviews(request.user, campaign.program_id),
             "secretariat": permissions.is_secretariat(request.user, campaign.program_id),
             "can_start_reviews": permissions.is_secretariat(request.user, campaign.program_id)
-            and campaign.state in ("review", "council")
+            and campaign.state in (CampaignState.REVIEW, CampaignState.COUNCIL)
             and counts.get("submitted", 0) > 0,
             "campaign_actions": campaign_actions(request.user, campaign),
             "sees_council": permissions.is_secretariat(request.user, campaign.program_id)
@@ -130,7 +134,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def framework_list(request: HttpRequest) -> HttpResponse:
+def framework_list(request: AuthenticatedRequest) -> HttpResponse:
     frameworks = permissions.visible_frameworks(request.user).annotate(
         scored_count=Count("nodes", filter=Q(nodes__is_leaf=True)),
         domain_count=Count("nodes", filter=Q(nodes__kind="domain")),
@@ -143,26 +147,26 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     framework = permissions.get_framework_for_user(request, pk)
     return render(
         request,
         "appraisal/framework_detail.html",
         {
             "framework": framework,
-            "tree": selectors.framework_tree(framework),
+            "tree": framework_tree(framework),
             "can_lock": permissions.can_lock_framework(request.user, framework),
         },
     )
 
 
 @login_required
-def framework_upload(request: HttpRequest) -> HttpResponse:
+def framework_upload(request: AuthenticatedRequest) -> HttpResponse:
     program_ids = permissions.secretariat_program_ids(request.user)
     if not program_ids:
         raise PermissionDenied
     programs = Program.objects.filter(pk__in=program_ids)
-    problems = []
+    problems: list[Problem] = []
     form = FrameworkUploadForm(request.POST or None, request.FILES or None, programs=programs)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -192,7 +196,7 @@ def framework_upload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def framework_lock(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_lock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     framework = permissions.get_framework_for_user(request, pk)
     permissions.require(permissions.is_secretariat(request.user, framework.program_id))
     if framework.is_locked:
@@ -204,9 +208,9 @@ def framework_lock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def framework_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def framework_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
     framework = permissions.get_framework_for_user(request, pk)
-    spec = selectors.framework_to_spec(framework)
+    spec = framework_to_spec(framework)
     if fmt == "yaml":
         body, content_type = write_yaml(spec), "application/yaml; charset=utf-8"
     elif fmt == "xlsx":
@@ -220,7 +224,7 @@ def framework_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     organisations = Organisation.objects.all()
     form = OrganisationFilterForm(request.GET or None)
     if form.is_valid():

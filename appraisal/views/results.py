@@ -4,43 +4,50 @@ the year's index before publication."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import permissions
-from appraisal.exceptions import ProblemsError
 from appraisal.models import SurveyResult, SurveyUpload
 from appraisal.models.choices import Level
-from appraisal.requests import client_ip
-from appraisal.results import level_preview
-from appraisal.services.results import survey_apply, survey_upload
+from appraisal.models.states import CampaignState
+from appraisal.problems import ProblemsError, problem_text
+from appraisal.requests import AuthenticatedRequest, client_ip
+from appraisal.selectors.results import level_preview
+from documents.models import CampaignDocument
+from documents.publication import publication_keys
+from workflow.services.results import submission_exclude
+from workflow.services.survey import survey_apply, survey_upload
 
 MAX_BYTES = 2 * 1024 * 1024
 
 
-def _campaign(request: HttpRequest, pk: int):
+def _campaign(request: AuthenticatedRequest, pk: int):
     campaign = permissions.get_campaign_for_user(request, pk)
     permissions.require(permissions.is_secretariat(request.user, campaign.program_id))
     return campaign
 
 
 @login_required
-def survey_page(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     preview = None
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Chưa chọn tệp nào."))
-        elif upload.size > MAX_BYTES:
+        elif (upload.size or 0) > MAX_BYTES:
             messages.error(request, _("Tệp quá lớn (tối đa 2 MB)."))
-        elif not upload.name.lower().endswith((".csv", ".xlsx")):
+        elif not (upload.name or "").lower().endswith((".csv", ".xlsx")):
             messages.error(request, _("Chỉ nhận tệp .csv hoặc .xlsx."))
         else:
             preview = survey_upload(
-                campaign=campaign, data=upload.read(), filename=upload.name, actor=request.user
+                campaign=campaign,
+                data=upload.read(),
+                filename=upload.name or "",
+                actor=request.user,
             )
     return render(
         request,
@@ -58,7 +65,7 @@ def survey_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def survey_confirm(request: HttpRequest, pk: int, upload_pk: int) -> HttpResponse:
+def survey_confirm(request: AuthenticatedRequest, pk: int, upload_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     upload = get_object_or_404(SurveyUpload, pk=upload_pk, campaign=campaign)
     try:
@@ -67,14 +74,14 @@ def survey_confirm(request: HttpRequest, pk: int, upload_pk: int) -> HttpRespons
         for problem in exc.problems[:50]:
             messages.error(request, str(problem))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, problem_text(exc))
     else:
         messages.success(request, _("Đã cập nhật điểm điều tra của %(n)s đơn vị.") % {"n": count})
     return redirect("survey_page", pk=campaign.pk)
 
 
 @login_required
-def results_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def results_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The index as it would be published now, level by level (not public, not stored)."""
     campaign = _campaign(request, pk)
     levels = []
@@ -88,10 +95,8 @@ def results_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_scope(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_scope(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Leave a report out of the year's results with a reason, or take it back in."""
-    from appraisal.services.results import submission_exclude
-
     submission = permissions.get_submission_for_user(request, pk)
     try:
         submission_exclude(
@@ -101,7 +106,7 @@ def submission_scope(request: HttpRequest, pk: int) -> HttpResponse:
             ip=client_ip(request),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, problem_text(exc))
     else:
         messages.success(request, _("Đã cập nhật phạm vi tính kết quả."))
     return redirect("submission_detail", pk=submission.pk)
@@ -109,10 +114,8 @@ def submission_scope(request: HttpRequest, pk: int) -> HttpResponse:
 
 def publication_progress(campaign) -> dict | None:
     """The published year's documents and how many of them the workers have made."""
-    if campaign.state not in ("published", "archived"):
+    if campaign.state not in (CampaignState.PUBLISHED, CampaignState.ARCHIVED):
         return None
-    from documents.models import CampaignDocument
-    from documents.publication import publication_keys
 
     keys = publication_keys(campaign)
     made = {d.key: d for d in CampaignDocument.objects.filter(campaign=campaign, key__in=keys)}

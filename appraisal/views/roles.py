@@ -3,21 +3,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import permissions
-from appraisal.forms import RoleFilterForm, RoleGrantForm
+from appraisal.forms.people import RoleFilterForm, RoleGrantForm
 from appraisal.models import Program, RoleAssignment
-from appraisal.requests import client_ip
-from appraisal.services.roles import role_grant
-from appraisal.services.roles import role_revoke as role_revoke_service
+from appraisal.problems import problem_text
+from appraisal.requests import AuthenticatedRequest, client_ip
+from workflow.services.roles import role_grant
+from workflow.services.roles import role_revoke as role_revoke_service
 
 
-def _program_for_secretariat(request: HttpRequest, pk: int) -> Program:
+def _program_for_secretariat(request: AuthenticatedRequest, pk: int) -> Program:
     program = get_object_or_404(Program, pk=pk)
     if not permissions.can_view_program(request.user, program):
         raise PermissionDenied
@@ -26,7 +27,7 @@ def _program_for_secretariat(request: HttpRequest, pk: int) -> Program:
 
 
 @login_required
-def role_list(request: HttpRequest, pk: int) -> HttpResponse:
+def role_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The roles of a program; the secretariat grants and revokes them here."""
     program = _program_for_secretariat(request, pk)
     grant_form = RoleGrantForm(
@@ -77,13 +78,13 @@ def role_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def role_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(RoleAssignment.objects.select_related("program", "user"), pk=pk)
     _program_for_secretariat(request, assignment.program_id)
     try:
         role_revoke_service(assignment=assignment, actor=request.user, ip=client_ip(request))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, problem_text(exc))
     else:
         messages.success(
             request, _("Đã thu hồi quyền của %(name)s.") % {"name": assignment.user.get_username()}

@@ -9,30 +9,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal import permissions
-from appraisal.exceptions import ProblemsError
-from appraisal.forms import CampaignSetupForm, CampaignUnitsForm, ResultsImportForm
+from appraisal.forms.campaigns import CampaignSetupForm, CampaignUnitsForm, ResultsImportForm
 from appraisal.models import Campaign, Framework, Program
 from appraisal.models.choices import Level, Stage
-from appraisal.problems import problem_text
-from appraisal.requests import client_ip
-from appraisal.services.campaigns import (
-    campaign_candidates,
-    campaign_remove_units,
-    campaign_setup,
-    campaign_units_add,
-    stage_dates,
-)
-from appraisal.services.results import results_import
-from workflow.states import CampaignState
+from appraisal.models.states import CampaignState
+from appraisal.problems import ProblemsError, problem_text
+from appraisal.requests import AuthenticatedRequest, client_ip
+from appraisal.selectors.campaigns import campaign_candidates, stage_dates
+from workflow.services.campaigns import campaign_remove_units, campaign_setup, campaign_units_add
+from workflow.services.results import results_import
 
 
-def _secretariat_program(request: HttpRequest, pk: int) -> Program:
+def _secretariat_program(request: AuthenticatedRequest, pk: int) -> Program:
     program = get_object_or_404(Program, pk=pk)
     permissions.require(permissions.is_secretariat(request.user, program))
     return program
@@ -53,7 +47,7 @@ def _frameworks_by_level(program: Program) -> dict:
 
 
 @login_required
-def campaign_new(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program = _secretariat_program(request, pk)
     frameworks = _frameworks_by_level(program)
     year = timezone.localdate().year + (1 if timezone.localdate().month >= 10 else 0)
@@ -112,7 +106,7 @@ def campaign_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_units(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The units in scope of a campaign; the secretariat adds some (before review starts)
     or removes some (before self-assessment starts)."""
     campaign = get_object_or_404(Campaign.objects.select_related("program"), pk=pk)
@@ -190,7 +184,7 @@ SESSION_KEY = "results_import"
 
 
 @login_required
-def results_import_page(request: HttpRequest, pk: int) -> HttpResponse:
+def results_import_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A past year's published results: checked in full and shown before anything is
     written; written on confirmation, all or nothing."""
     program = _secretariat_program(request, pk)

@@ -5,30 +5,34 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from appraisal import consequences, permissions, timeline
-from appraisal.deadlines import stage_due
-from appraisal.exports import spreadsheet_safe
+from appraisal import permissions
+from appraisal.imports.tables import spreadsheet_safe
 from appraisal.models import NotApplicableRequest, Program
-from appraisal.models.choices import Stage
-from appraisal.requests import client_ip
+from appraisal.models.choices import ScoringMode, Stage
+from appraisal.models.states import CampaignState, QueryState, SubmissionState
+from appraisal.problems import problem_text
+from appraisal.requests import AuthenticatedRequest, client_ip
+from appraisal.selectors import consequences
+from appraisal.selectors.deadlines import stage_due
+from appraisal.selectors.workspace import workspace
+from appraisal.views.audit import AuditFilterForm, audit_events
 from appraisal.views.confirm import confirm_page, confirmed
-from appraisal.workspace import workspace
 from documents.models import GeneratedReport
 from documents.reports import fingerprint
+from workflow import timeline
 from workflow.audit import EXPORT_FIELDS
 from workflow.flows import SubmissionFlow, incomplete_items
 from workflow.labels import action_label
 from workflow.models import AuditEvent, AuditKind
 from workflow.services import submissions as submission_services
 from workflow.services.base import offer
-from workflow.states import QueryState
 
 # The transitions a person starts from the submission page, and whether they need a reason.
 PAGE_TRANSITIONS = {
@@ -71,7 +75,7 @@ def available_actions(user, submission) -> list[dict]:
 
 
 @login_required
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     counts = submission.items.aggregate(
         total=Count("id", filter=Q(scoring_mode="self", applicable=True)),
@@ -89,7 +93,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         item
         for domain in domains
         for item in domain.items
-        if item.scoring_mode == "self" and item.evidence_count == 0
+        if item.scoring_mode == ScoringMode.SELF and item.evidence_count == 0
     ]
     reviews = list(
         submission.reviews.select_related("domain", "organisation", "reviewer").annotate(
@@ -118,14 +122,15 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incomplete_actions": INCOMPLETE_ACTIONS,
             "is_unit": permissions.can_edit_submission(request.user, submission),
             "query_count": sum(review.open_queries for review in reviews),
-            "sees_appraisal": submission.state in ("in_council", "appraised", "published")
+            "sees_appraisal": submission.state
+            in (SubmissionState.IN_COUNCIL, SubmissionState.APPRAISED, SubmissionState.PUBLISHED)
             and (
                 permissions.is_council_member_for(request.user, submission)
                 or permissions.is_secretariat(request.user, submission.campaign.program_id)
             ),
             "sheet_key": f"sheet:{submission.unit.code}",
             "can_scope": permissions.is_secretariat(request.user, submission.campaign.program_id)
-            and submission.campaign.state not in ("published", "archived"),
+            and submission.campaign.state not in (CampaignState.PUBLISHED, CampaignState.ARCHIVED),
             "can_reopen_unit": permissions.can_reopen_self_assessment(request.user, submission),
             "own_due": stage_due(submission, Stage.SELF_ASSESSMENT),
         },
@@ -134,7 +139,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def submission_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def submission_transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     if name not in PAGE_TRANSITIONS:
         return HttpResponse(status=404)
@@ -162,7 +167,7 @@ def submission_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
         messages.error(request, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
         return redirect("submission_detail", pk=pk)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, problem_text(exc))
         return redirect("submission_detail", pk=pk)
     messages.success(
         request, _("Đã thực hiện: %(action)s.") % {"action": action_label("submission", name)}
@@ -174,7 +179,7 @@ TIMELINE_PAGE = 50
 
 
 @login_required
-def submission_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_timeline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     events = AuditEvent.objects.filter(submission_id=submission.pk).order_by("seq")
     if not permissions.sees_internal_notes(request.user, submission):
@@ -211,10 +216,9 @@ class _Echo:
 
 
 @login_required
-def audit_export(request: HttpRequest, program_pk: int) -> StreamingHttpResponse:
+def audit_export(request: AuthenticatedRequest, program_pk: int) -> StreamingHttpResponse:
     program = get_object_or_404(Program, pk=program_pk)
     permissions.require(permissions.is_secretariat(request.user, program))
-    from appraisal.views.audit import AuditFilterForm, audit_events
 
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else None

@@ -1,10 +1,11 @@
 import io
+from base64 import b32encode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -13,8 +14,9 @@ from django_otp import login as otp_login
 
 from appraisal import permissions
 from appraisal.middleware import SESSION_FLAG
-from appraisal.requests import client_ip
-from appraisal.services import two_factor as service
+from appraisal.problems import problem_text
+from appraisal.requests import AuthenticatedRequest, client_ip
+from workflow.services import two_factor as service
 
 
 def _qr_svg(url: str) -> str:
@@ -24,7 +26,7 @@ def _qr_svg(url: str) -> str:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Turn the second factor on (scan, then type a code) or off (type a code)."""
     permissions.require(permissions.may_use_two_factor(request.user))
     device = service.confirmed_device(request.user)
@@ -46,9 +48,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã tắt xác thực hai lớp."))
             return redirect("two_factor_setup")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, problem_text(exc))
             status = 422
-    context = {"enabled": device is not None}
+    context: dict[str, object] = {"enabled": device is not None}
     if device is None:
         pending = service.pending_device(request.user)
         context.update(qr=_qr_svg(pending.config_url), secret=_secret(pending))
@@ -56,21 +58,21 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _secret(device) -> str:
-    from base64 import b32encode
-
     text = b32encode(device.bin_key).decode()
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     """After the password, the code of a person who turned the second factor on."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = ""
-    if service.confirmed_device(request.user) is None or request.user.is_verified():
+    # django-otp's middleware gives the user `is_verified`
+    verified = request.user.is_verified()  # type: ignore[attr-defined]
+    if service.confirmed_device(request.user) is None or verified:
         return redirect(target or "home")
     status = 200
     if request.method == "POST":
@@ -79,7 +81,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 user=request.user, token=request.POST.get("token", "")
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, problem_text(exc))
             status = 422
         else:
             otp_login(request, device)

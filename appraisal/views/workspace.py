@@ -6,28 +6,31 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import permissions
-from appraisal.exceptions import ProblemsError
+from appraisal.imports.submission_sheet import export_submission
+from appraisal.imports.submission_xlsx import import_changes
 from appraisal.models import NotApplicableRequest, ScoreItem
-from appraisal.problems import problem_text
-from appraisal.requests import client_ip
+from appraisal.models.states import SubmissionState
+from appraisal.problems import ProblemsError, problem_text
+from appraisal.requests import AuthenticatedRequest, client_ip
 from appraisal.scoring import PairIncomplete
-from appraisal.submission_xlsx import export_submission, import_changes, import_submission
-from appraisal.workspace import FILTERS, summary_for, workspace, workspace_items
+from appraisal.selectors.workspace import FILTERS, summary_for, workspace, workspace_items
+from appraisal.views.saving import save_answer, try_save
 from workflow.services.applicability import na_decide, na_request
-from workflow.services.scores import VersionConflict, score_set_self
-from workflow.states import SubmissionState
+from workflow.services.scores import score_set_self
+from workflow.services.scores_bulk import import_submission
 
 
 @login_required
-def submission_workspace(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     wanted = request.GET.get("filter", "")
     domains, overall = workspace(submission, wanted)
@@ -52,7 +55,7 @@ def _can_edit(user, submission) -> bool:
 
 @require_POST
 @login_required
-def item_save(request: HttpRequest, pk: int) -> HttpResponse:
+def item_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Save one item (htmx). A refused entry comes back with its message and the person's
     own input still in the fields; a save over someone else's newer one is refused (409)."""
     item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
@@ -65,9 +68,9 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
-    status, error, entered, awaiting = 200, "", None, ""
     explanation = request.POST.get("explanation", "")[:4000]
-    try:
+
+    def save() -> None:
         try:
             score_set_self(
                 item=item,
@@ -77,10 +80,9 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=version,
                 ip=client_ip(request),
             )
-        except PairIncomplete as exc:
+        except PairIncomplete:
             # one count typed, the other not yet: keep both as typed, judge nothing yet,
             # and save the explanation alone (the score stays as it was)
-            awaiting, entered = " ".join(exc.messages), request.POST
             current = ScoreItem.objects.get(pk=item.pk)
             score_set_self(
                 item=item,
@@ -90,33 +92,25 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=version,
                 ip=client_ip(request),
             )
-    except VersionConflict as exc:
-        status, error, entered = 409, " ".join(exc.messages), request.POST
-    except ValidationError as exc:
-        status, error, entered = 422, " ".join(exc.messages), request.POST
-    except PermissionDenied as exc:
-        status, error = 403, str(exc)
-    if not request.headers.get("HX-Request"):
-        if error:
-            messages.error(request, error)
-        return redirect(f"{_workspace_url(submission.pk)}#item-{item.pk}")
-    fresh = workspace_items().get(pk=item.pk)
-    domain, overall = summary_for(submission, fresh.domain_id)
-    return render(
-        request,
-        "appraisal/_item_saved.html",
-        {
+            raise
+
+    saved = try_save(save, waits=(PairIncomplete,), not_saved_yet=False)
+
+    def fragment() -> str:
+        fresh = workspace_items().get(pk=item.pk)
+        domain, overall = summary_for(submission, fresh.domain_id)
+        context = {
+            **saved.context(request),
             "item": fresh,
-            "error": error,
-            "awaiting": awaiting,
-            "entered": entered,
-            "saved": not error and not awaiting,
             "domain": domain,
             "overall": overall,
             "can_edit": _can_edit(request.user, submission),
             "submission": submission,
-        },
-        status=status,
+        }
+        return render_to_string("appraisal/_item_saved.html", context, request=request)
+
+    return save_answer(
+        request, saved, back_to=f"{_workspace_url(submission.pk)}#item-{item.pk}", fragment=fragment
     )
 
 
@@ -125,7 +119,7 @@ def _workspace_url(pk: int) -> str:
 
 
 @login_required
-def submission_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_export_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk)
     response = HttpResponse(
         export_submission(submission),
@@ -142,7 +136,7 @@ def _import_key(submission) -> str:
 
 
 @login_required
-def submission_import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_import_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Import a filled template in two steps: the file is checked whole and what it would
     change is shown (scores set, changed, cleared; explanations); it is applied only when the
     person confirms. A bad row is named and nothing is written."""
@@ -175,7 +169,7 @@ def submission_import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("submission_workspace", pk=submission.pk)
     elif request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None or upload.size > settings.FRAMEWORK_UPLOAD_MAX_BYTES:
+        if upload is None or (upload.size or 0) > settings.FRAMEWORK_UPLOAD_MAX_BYTES:
             problems = [
                 _("Chọn tệp Excel (tối đa %(limit)s).")
                 % {"limit": filesizeformat(settings.FRAMEWORK_UPLOAD_MAX_BYTES)}
@@ -210,7 +204,7 @@ def submission_import_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_not_applicable(request: HttpRequest, pk: int) -> HttpResponse:
+def item_not_applicable(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The unit asks that an item not apply to it."""
     item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
@@ -230,7 +224,7 @@ def item_not_applicable(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def na_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def na_request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     na = get_object_or_404(NotApplicableRequest.objects.select_related("item"), pk=pk)
     submission = permissions.get_submission_for_user(request, na.item.submission_id)
     try:
@@ -244,7 +238,7 @@ def na_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied:
         raise
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, problem_text(exc))
     else:
         messages.success(request, _("Đã ghi nhận quyết định."))
     return redirect("submission_detail", pk=submission.pk)

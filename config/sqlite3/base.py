@@ -11,8 +11,9 @@ from django.utils.functional import cached_property
 
 
 class DatabaseFeatures(features.DatabaseFeatures):
+    # Django declares it as a plain attribute; a cached property reads the limit once
     @cached_property
-    def max_query_params(self) -> int:
+    def max_query_params(self) -> int:  # type: ignore[override]
         self.connection.ensure_connection()
         return self.connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from appraisal.models import Campaign, ScoreItem, Submission
-from appraisal.services.campaigns import campaign_add_units, campaign_create, campaign_set_framework
 from tests.conftest import import_sample
+from workflow.services.campaigns import campaign_add_units, campaign_create, campaign_set_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_a_year_has_one_campaign_per_program(program):
 
 
 def test_deadline_dates_must_be_ordered(campaign_factory, orgs):
-    from appraisal.services.campaigns import campaign_set_deadline
+    from workflow.services.campaigns import campaign_set_deadline
 
     campaign = campaign_factory(units=[orgs["BTP"]])
     with pytest.raises(ValidationError):

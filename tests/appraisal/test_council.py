@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from appraisal.models import CouncilSession, RoleAssignment, ScoreItem, Submission
-from appraisal.services.council import council_member_add, council_session_create
 from tests.conftest import fill_self_scores, make_user
-from workflow.services.campaigns import campaign_start_council, campaign_start_review
-from workflow.services.scores import scores_finalise_from_proposals
+from workflow.services.campaign_stages import campaign_start_council, campaign_start_review
+from workflow.services.council import council_member_add, council_session_create
+from workflow.services.scores_bulk import scores_finalise_from_proposals
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}

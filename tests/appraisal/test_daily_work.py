@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from appraisal.demo import demo_pdf
+from appraisal.demo.seed import demo_pdf
 from appraisal.models import ScoreItem
 from tests.appraisal.test_review_pages import HX
 from tests.conftest import first_item

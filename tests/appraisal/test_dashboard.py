@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from appraisal.dashboard import dashboard
 from appraisal.models import DomainReview, SubmissionDeadline
+from appraisal.selectors.dashboard import dashboard
 from tests.appraisal.test_page_queries import provinces
 from tests.conftest import reviews_started
 

@@ -9,15 +9,16 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from appraisal.deadlines import DUE_SOON, ON_TIME, OVERDUE, stage_due, status
 from appraisal.models import DomainReview, ExtensionRequest
 from appraisal.models.choices import Stage
-from appraisal.services.extensions import extension_decide, extension_request
+from appraisal.selectors.deadlines import DUE_SOON, ON_TIME, OVERDUE, stage_due, status
 from notifications.models import Notification
 from tests.conftest import reviews_started
 from workflow.models import AuditEvent
+from workflow.services.assignments import review_assign
+from workflow.services.extensions import extension_decide, extension_request
 from workflow.services.queries import query_raise
-from workflow.services.reviews import review_assign, review_start
+from workflow.services.reviews import review_start
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -98,7 +99,7 @@ def test_refusal_needs_a_reason_and_changes_nothing(cast, bac_ninh):
 
 
 def test_query_and_review_extensions_move_their_own_deadlines(cast, campaign, bac_ninh):
-    from appraisal.services.campaigns import campaign_set_deadline
+    from workflow.services.campaigns import campaign_set_deadline
 
     campaign_set_deadline(
         campaign=campaign,

@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from appraisal.framework_files import read_xlsx, read_yaml, write_xlsx, write_yaml
+from appraisal.imports.frameworks import read_xlsx, read_yaml, write_xlsx, write_yaml
 from appraisal.models import Framework, FrameworkNode
 from appraisal.models.choices import NodeKind, ScoringMode
-from appraisal.selectors import framework_to_spec
-from appraisal.services.frameworks import framework_import
+from appraisal.selectors.frameworks import framework_to_spec
 from tests.conftest import SAMPLE_MINISTRY, SAMPLE_PROVINCE
+from workflow.services.frameworks import framework_import
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from appraisal.models import Framework, FrameworkNode
-from appraisal.services.frameworks import framework_lock
 from tests.conftest import SAMPLE_PROVINCE, import_sample
+from workflow.services.frameworks import framework_lock
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from appraisal.framework_files import read_xlsx, read_yaml, write_xlsx
+from appraisal.imports.frameworks import read_xlsx, read_yaml, write_xlsx
 from appraisal.models import Framework, FrameworkNode
-from appraisal.selectors import framework_to_spec
+from appraisal.selectors.frameworks import framework_to_spec
 
 pytestmark = pytest.mark.django_db
 

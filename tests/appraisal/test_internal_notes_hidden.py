@@ -12,8 +12,9 @@ from pypdf import PdfReader
 from appraisal.models import DomainReview
 from documents.reports import ensure_self_assessment_report
 from tests.conftest import reviews_started
+from workflow.services.assignments import review_assign
 from workflow.services.queries import query_answer, query_raise
-from workflow.services.reviews import review_assign, review_start
+from workflow.services.reviews import review_start
 from workflow.services.scores import item_note_set, score_propose
 
 pytestmark = pytest.mark.django_db

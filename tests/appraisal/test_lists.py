@@ -9,7 +9,7 @@ from appraisal.models import Submission
 from tests.appraisal.test_page_queries import provinces
 from tests.appraisal.test_review_page_queries import reviewing  # noqa: F401
 from tests.conftest import fill_self_scores
-from workflow.services.campaigns import campaign_start_review
+from workflow.services.campaign_stages import campaign_start_review
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +92,8 @@ def test_many_reports_go_into_review_at_once_or_none(client, cast, campaign_fact
 
 
 def test_the_audit_log_page_filters_and_its_csv_follows(client, personas, orgs, program):
-    from appraisal.services.roles import role_grant
     from tests.conftest import make_user
+    from workflow.services.roles import role_grant
 
     client.force_login(personas["secretariat"])
     someone = make_user("nguoimoi", program=program)

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from appraisal.models import Organisation
-from appraisal.services.results import results_import
 from tests.conftest import DATA_DIR
+from workflow.services.results import results_import
 
 pytestmark = pytest.mark.django_db
 

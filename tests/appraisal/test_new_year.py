@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from appraisal.models import Campaign, StageDeadline, Submission, UnitResult
-from appraisal.services.campaigns import STAGE_DAYS_DEFAULT, campaign_candidates, stage_dates
+from appraisal.selectors.campaigns import STAGE_DAYS_DEFAULT, campaign_candidates, stage_dates
 from appraisal.workdays import is_working_day, working_days_between
 from workflow.models import AuditEvent
 

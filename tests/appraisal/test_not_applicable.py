@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from appraisal.models import NotApplicableRequest, ScoreItem
-from appraisal.workspace import workspace
+from appraisal.selectors.workspace import workspace
 from workflow.flows import incomplete_items
 from workflow.models import AuditEvent
 from workflow.services.applicability import na_decide, na_request

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from appraisal.models import Framework, Organisation
-from appraisal.services.units import units_load
+from workflow.services.units import units_load
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from appraisal.models import DomainReview
 from tests.conftest import reviews_started
-from workflow.services.reviews import review_assign, review_start
+from workflow.services.assignments import review_assign
+from workflow.services.reviews import review_start
 from workflow.services.scores import score_propose
 
 pytestmark = pytest.mark.django_db

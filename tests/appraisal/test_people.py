@@ -14,11 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
-from appraisal.exceptions import ProblemsError
 from appraisal.models import Invitation, RoleAssignment
-from appraisal.services import people as svc
+from appraisal.problems import ProblemsError
+from appraisal.selectors.people import PersonState, person_state
 from tests.conftest import PASSWORD, make_user
 from workflow.models import AuditEvent
+from workflow.services import people as svc
+from workflow.services.people_lists import people_invite, people_read
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def _mail_at_once(monkeypatch):
     """The invitation's e-mail goes when the transaction commits; a test's never does."""
     monkeypatch.setattr(
-        "appraisal.services.people.transaction.on_commit", lambda func, *a, **k: func()
+        "workflow.services.people.transaction.on_commit", lambda func, *a, **k: func()
     )
 
 
@@ -58,7 +60,7 @@ def test_an_invitation_makes_an_account_with_no_password_grants_the_role_and_mai
     user = invitation.user
     assert invitation.state == Invitation.State.SENT
     assert not user.has_usable_password() and user.is_active
-    assert svc.person_state(user) == svc.PersonState.INVITED
+    assert person_state(user) == PersonState.INVITED
     assert RoleAssignment.objects.filter(
         user=user, program=program, role="focal_point", organisation=orgs["T34-bac-ninh"]
     ).exists()
@@ -82,7 +84,7 @@ def test_the_link_sets_the_password_once_and_then_the_person_signs_in(
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.state == Invitation.State.ACCEPTED
-    assert svc.person_state(invitation.user) == svc.PersonState.ACTIVE
+    assert person_state(invitation.user) == PersonState.ACTIVE
     assert AuditEvent.objects.filter(kind="account", action="accept").exists()
     # spent: the same link no longer works
     client.logout()
@@ -162,15 +164,15 @@ def test_a_list_names_every_bad_line_and_invites_no_one(personas, orgs, program)
         ]
     )
     with pytest.raises(ProblemsError) as caught:
-        svc.people_read(program=program, data=data, filename="ds.xlsx")
+        people_read(program=program, data=data, filename="ds.xlsx")
     text = " | ".join(map(str, caught.value.problems))
     assert "dòng 3" in text and "dòng 4" in text and "dòng 5" in text and "dòng 2:" not in text
 
 
 def test_a_good_list_invites_everyone_at_once(personas, orgs, program):
     data = "Họ và tên,Thư điện tử,Mã cơ quan,Vai trò\nLê Văn An,an@hanoi.gov.vn,01,focal_point\nTrần Thị Bình,binh@btc.gov.vn,btc,Chuyên viên thẩm định\n".encode()
-    people = svc.people_read(program=program, data=data, filename="ds.csv")
-    done = svc.people_invite(program=program, people=people, actor=personas["secretariat"])
+    people = people_read(program=program, data=data, filename="ds.csv")
+    done = people_invite(program=program, people=people, actor=personas["secretariat"])
     assert [i.role for i in done] == ["focal_point", "reviewer"]
     assert done[1].organisation == orgs["BTC"]
     assert len(mail.outbox) == 2
@@ -192,7 +194,7 @@ def test_disabling_needs_a_reason_keeps_the_history_and_shuts_the_door(
         actor=personas["secretariat"],
     )
     focal.refresh_from_db()
-    assert not focal.is_active and svc.person_state(focal) == svc.PersonState.DISABLED
+    assert not focal.is_active and person_state(focal) == PersonState.DISABLED
     assert RoleAssignment.objects.filter(user=focal).exists()  # nothing deleted
     assert not _signs_in(client, focal.username, PASSWORD)
     with pytest.raises(ValidationError, match="chính mình"):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from appraisal.models import Campaign, ScoreItem, Submission, SurveyResult, UnitResult
-from appraisal.results import level_inputs, level_preview
+from appraisal.selectors.results import level_inputs, level_preview
 from tests.conftest import fill_self_scores
 from workflow.models import AuditEvent
 

@@ -6,8 +6,9 @@ from django.urls import reverse
 from appraisal.models import DomainReview
 from tests.appraisal.test_page_queries import provinces
 from tests.conftest import reviews_started
+from workflow.services.assignments import reviews_distribute
 from workflow.services.queries import query_raise
-from workflow.services.reviews import review_start, reviews_distribute
+from workflow.services.reviews import review_start
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def test_the_review_page(client, cast, busy_review, django_assert_num_queries):
 
 def test_review_lists_come_a_page_at_a_time(client, cast, reviewing, monkeypatch):
     """Ten years of reviews must not load at once: the queue and a reviewer's list page."""
-    from appraisal import review_selectors
+    from appraisal.selectors import reviews as review_selectors
 
     monkeypatch.setattr(review_selectors, "PAGE_SIZE", 2)
     client.force_login(cast["finance_reviewer"])

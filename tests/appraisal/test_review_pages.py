@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from appraisal.demo import demo_pdf
+from appraisal.demo.seed import demo_pdf
 from appraisal.models import DomainOwner, DomainReview, ItemNote, Query
 from notifications.models import Notification
 from tests.conftest import first_item, make_user

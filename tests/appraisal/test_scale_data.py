@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from appraisal.demo.scale import build
+from appraisal.demo.scale_base import LIVE_REVIEW_STATES
 from appraisal.models import (
     Campaign,
     DomainReview,
@@ -18,11 +20,10 @@ from appraisal.models import (
     Submission,
     UnitResult,
 )
-from appraisal.scale import LIVE_REVIEW_STATES, build
 from documents.models import Binding, Document, EvidenceManifest
 from workflow.audit import verify_chain
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -62,8 +62,8 @@ def test_seed_demo_builds_the_2026_campaign_and_is_idempotent(program, debug, ca
     assert campaign.submissions.get(unit__code="T34-hai-phong").state == "reviewed"
     assert ItemNote.objects.exists() and Document.objects.filter(query__isnull=False).exists()
     # the dashboard has something on time, due soon and overdue; one extension each way
-    from appraisal.dashboard import dashboard
     from appraisal.models import ExtensionRequest
+    from appraisal.selectors.dashboard import dashboard
 
     totals = dashboard(campaign).totals
     assert totals["on_time"] and totals["due_soon"] and totals["overdue"]
@@ -108,6 +108,7 @@ def test_seed_demo_refuses_with_debug_off(settings, program):
     assert not Campaign.objects.exists()
 
 
+@pytest.mark.slow
 def test_seed_demo_through_published_runs_the_whole_year(program, debug, client):
     """Every report scored, reviewed, appraised and published by the real services, with
     the past two years loaded so that the public pages show changes."""

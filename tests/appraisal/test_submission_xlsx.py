@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from appraisal.exceptions import ProblemsError
-from appraisal.submission_xlsx import COLUMNS, META_ROWS, export_submission, import_submission
+from appraisal.imports.submission_sheet import COLUMNS, META_ROWS, export_submission
+from appraisal.problems import ProblemsError
+from workflow.services.scores_bulk import import_submission
 
 LABEL = dict(COLUMNS) | dict(META_ROWS)
 
@@ -213,7 +214,7 @@ def score_every_way(submission, focal, rng) -> None:
 def test_an_unchanged_round_trip_changes_nothing(draft, cast, seed):
     import random
 
-    from appraisal.submission_xlsx import import_changes
+    from appraisal.imports.submission_xlsx import import_changes
 
     score_every_way(draft, cast["bacninh_focal"], random.Random(seed))
     before = list(
@@ -266,7 +267,7 @@ def test_a_ratio_items_score_cell_is_used_or_refused_never_dropped(draft, cast):
 
 
 def test_the_preview_counts_scores_set_changed_cleared_and_explanations(draft, cast):
-    from appraisal.submission_xlsx import import_changes
+    from appraisal.imports.submission_xlsx import import_changes
     from workflow.services.scores import score_set_self
 
     a, b, c = first_codes(draft, "choice", 3)

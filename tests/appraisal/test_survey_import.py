@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from appraisal.exceptions import ProblemsError
 from appraisal.models import SurveyResult, SurveyUpload
-from appraisal.services.results import survey_apply, survey_maxima, survey_upload
+from appraisal.problems import ProblemsError
 from workflow.models import AuditEvent
+from workflow.services.survey import survey_apply, survey_maxima, survey_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from appraisal.exceptions import ProblemsError
 from appraisal.models import Organisation, OrganisationLineage
-from appraisal.services.units import units_load
+from appraisal.problems import ProblemsError
 from tests.conftest import DATA_DIR
+from workflow.services.units import units_load
 
 pytestmark = pytest.mark.django_db
 

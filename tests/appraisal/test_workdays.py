@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from appraisal.services.calendar import calendar_day_remove, calendar_day_set
 from appraisal.workdays import add_working_days, is_working_day, working_days_between
+from workflow.services.calendar import calendar_day_remove, calendar_day_set
 
 D = datetime.date
 pytestmark = pytest.mark.django_db  # the calendar reads the days the secretariat declared

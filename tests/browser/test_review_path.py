@@ -12,7 +12,8 @@ from appraisal.models import DomainReview, Query, Submission
 from tests.browser.test_self_assessment_path import login
 from tests.conftest import fill_self_scores, make_user
 from tests.documents.test_evidence_locker import pdf
-from workflow.services.reviews import review_complete, review_start, reviews_assign
+from workflow.services.assignments import reviews_assign
+from workflow.services.reviews import review_complete, review_start
 from workflow.services.scores import score_propose
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

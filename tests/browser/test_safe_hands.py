@@ -12,11 +12,12 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from appraisal.imports.submission_sheet import export_submission
 from appraisal.models import DomainReview, Submission, SubmissionDeadline
-from appraisal.submission_xlsx import export_submission
 from tests.browser.test_self_assessment_path import login
 from tests.conftest import fill_self_scores, make_user, reviews_started
-from workflow.services.reviews import review_assign, review_start
+from workflow.services.assignments import review_assign
+from workflow.services.reviews import review_start
 from workflow.services.submissions import submission_send_for_approval
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

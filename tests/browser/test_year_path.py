@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from appraisal.models import ScoreItem, Submission
-from appraisal.services.council import council_member_add
 from tests.browser.test_self_assessment_path import login
 from tests.conftest import fill_self_scores, make_user
-from workflow.services.campaigns import campaign_start_council, campaign_start_review
+from workflow.services.campaign_stages import campaign_start_council, campaign_start_review
+from workflow.services.council import council_member_add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -62,6 +62,7 @@ def get(url: str) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_make_run_serves_with_its_worker_and_stops_on_ctrl_c(tmp_path):
     port = free_port()
     env = {

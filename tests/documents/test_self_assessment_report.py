@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from appraisal.workspace import workspace
+from appraisal.selectors.workspace import workspace
 from documents.models import GeneratedReport
 from documents.reports import ensure_self_assessment_report
 from workflow.services.submissions import submission_send_for_approval

@@ -132,7 +132,7 @@ def test_escalation_reaches_the_right_people(cast, bn_only, program):
 def test_a_unit_whose_deadline_runs_is_reminded_after_the_campaign_moved_on(
     personas, bn_only, django_capture_on_commit_callbacks
 ):
-    from workflow.services.campaigns import campaign_start_review
+    from workflow.services.campaign_stages import campaign_start_review
 
     campaign_start_review(campaign=bn_only.campaign, actor=personas["secretariat"])
     # due Fri 15/01/2027 (its stage's deadline): still reminded before it...
@@ -165,8 +165,9 @@ def test_the_bell_counts_lists_and_marks_read(client, personas):
 
 def test_assignment_and_queries_tell_people(cast, bac_ninh):
     from tests.conftest import reviews_started
+    from workflow.services.assignments import review_assign
     from workflow.services.queries import query_raise
-    from workflow.services.reviews import review_assign, review_start
+    from workflow.services.reviews import review_start
 
     reviews_started([bac_ninh], cast["secretariat"])
     review = DomainReview.objects.get(submission=bac_ninh, domain__code="6")
@@ -194,9 +195,9 @@ def test_assignment_and_queries_tell_people(cast, bac_ninh):
 def test_a_late_review_escalates_to_its_ministrys_coordinator_then_the_secretariat(
     cast, bn_only, campaign_factory
 ):
-    from appraisal.services.campaigns import campaign_set_deadline
     from tests.conftest import reviews_started
-    from workflow.services.reviews import review_assign
+    from workflow.services.assignments import review_assign
+    from workflow.services.campaigns import campaign_set_deadline
 
     campaign = bn_only.campaign
     campaign_set_deadline(

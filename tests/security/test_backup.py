@@ -43,6 +43,7 @@ def _verify_audit(database_url: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_restored_dump_holds_everything_and_its_audit_verifies(program, settings, tmp_path):
     settings.DEBUG = True

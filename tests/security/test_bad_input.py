@@ -16,18 +16,15 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from appraisal.exceptions import ProblemsError
-from appraisal.exports import spreadsheet_safe
-from appraisal.framework_files import read_file
+from appraisal.imports.frameworks import read_file
+from appraisal.imports.submission_sheet import COLUMNS, export_submission
+from appraisal.imports.tables import spreadsheet_safe
 from appraisal.models import ScoreItem, SurveyResult, UnitResult
-from appraisal.services.results import (
-    results_import,
-    survey_apply,
-    survey_maxima,
-    survey_upload,
-)
-from appraisal.submission_xlsx import COLUMNS, export_submission, import_submission
+from appraisal.problems import ProblemsError
+from workflow.services.results import results_import
 from workflow.services.scores import score_set_self
+from workflow.services.scores_bulk import import_submission
+from workflow.services.survey import survey_apply, survey_maxima, survey_upload
 
 pytestmark = pytest.mark.django_db
 FIXTURES = settings(

@@ -58,8 +58,9 @@ def test_a_full_disk_while_answering_a_query_leaves_it_unanswered(cast, campaign
 
     from appraisal.models import DomainReview, Query
     from tests.conftest import reviews_started
+    from workflow.services.assignments import reviews_assign
     from workflow.services.queries import query_answer, query_raise
-    from workflow.services.reviews import review_start, reviews_assign
+    from workflow.services.reviews import review_start
 
     submission = campaign.submissions.get(unit__code="T34-bac-ninh")
     reviews_started([submission], cast["secretariat"])

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.security.test_access_crawl import _client, crawl, demo  # noqa: F401
 from workflow.audit import verify_chain
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 HOSTILE = [
     '=HYPERLINK("http://evil.example","x")',
     "-0",

@@ -8,7 +8,8 @@ from django.urls import reverse
 from appraisal.models import DomainReview
 from tests.conftest import make_user, reviews_started
 from tests.workflow.test_offered_iff_accepted import accepted
-from workflow.services.reviews import reviews_assign, reviews_distribute, reviews_remind
+from workflow.services.assignments import reviews_assign, reviews_distribute
+from workflow.services.reviews import reviews_remind
 
 pytestmark = pytest.mark.django_db
 PERSONAS = (

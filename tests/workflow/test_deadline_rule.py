@@ -12,7 +12,7 @@ from appraisal.models import SubmissionDeadline
 from notifications.models import Notification
 from tests.conftest import fill_self_scores
 from workflow.models import AuditEvent
-from workflow.services.campaigns import (
+from workflow.services.campaign_stages import (
     campaign_reopen_review,
     campaign_reopen_self_assessment,
     campaign_start_council,
@@ -167,7 +167,7 @@ def test_the_council_stage_goes_back_only_while_nothing_went_before_the_council(
 
 
 def test_stage_deadlines_follow_the_lifecycle(cast, campaign):
-    from appraisal.services.campaigns import campaign_set_deadline
+    from workflow.services.campaigns import campaign_set_deadline
 
     with pytest.raises(ValidationError, match="giai đoạn trước"):
         campaign_set_deadline(

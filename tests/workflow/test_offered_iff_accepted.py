@@ -11,7 +11,7 @@ from django.db import transaction
 from appraisal.models import Submission
 from appraisal.views.campaign_actions import CAMPAIGN_ACTIONS, campaign_actions
 from appraisal.views.submissions import PAGE_TRANSITIONS, available_actions
-from workflow.services import campaigns as campaign_services
+from workflow.services import campaign_stages as campaign_services
 from workflow.services import submissions as submission_services
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from appraisal.models import RoleAssignment, ScoreItem, Submission
-from appraisal.services.units import units_load
 from tests.conftest import make_user
 from workflow.models import AuditEvent
 from workflow.services.scores import score_set_self
+from workflow.services.units import units_load
 
 pytestmark = pytest.mark.django_db
 

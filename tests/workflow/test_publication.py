@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from appraisal.models import ScoreItem, Submission, SurveyResult, UnitResult
-from appraisal.services.results import submission_exclude
 from tests.conftest import fill_self_scores
-from workflow.services.campaigns import (
+from workflow.services.campaign_stages import (
     campaign_publish,
     campaign_start_council,
     campaign_start_review,
 )
+from workflow.services.results import submission_exclude
 
 pytestmark = pytest.mark.django_db
 

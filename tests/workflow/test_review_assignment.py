@@ -9,15 +9,15 @@ from guardian.models import UserObjectPermission
 
 from appraisal.models import DomainReview, FrameworkNode
 from appraisal.permissions import forget_grants
-from appraisal.services.campaigns import campaign_route_domain
 from tests.conftest import make_user, reviews_started
 from workflow.models import AuditEvent
-from workflow.services.reviews import (
+from workflow.services.assignments import (
     distribution_plan,
     review_assign,
     reviews_assign,
     reviews_distribute,
 )
+from workflow.services.routing import campaign_route_domain
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from appraisal.demo import demo_pdf
+from appraisal.demo.seed import demo_pdf
 from appraisal.models import DomainReview
-from appraisal.review_selectors import annotate_deadlines
-from appraisal.services.campaigns import campaign_set_deadline
+from appraisal.selectors.reviews import annotate_deadlines
 from documents.models import Binding, Document, DocumentVersion, EvidenceManifest
 from tests.conftest import reviews_started
+from workflow.services.assignments import review_assign
+from workflow.services.campaigns import campaign_set_deadline
 from workflow.services.queries import default_due_on, query_answer, query_close, query_raise
-from workflow.services.reviews import review_assign, review_start
+from workflow.services.reviews import review_start
 
 pytestmark = pytest.mark.django_db
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

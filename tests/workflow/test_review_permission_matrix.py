@@ -5,15 +5,15 @@ import datetime
 import pytest
 
 from appraisal.models import DomainReview, Query
+from appraisal.models.states import DomainReviewState as R
+from appraisal.models.states import QueryState as Qs
 from workflow.flows import DomainReviewFlow, QueryFlow
-from workflow.services.reviews import review_assign
+from workflow.services.assignments import review_assign
 from workflow.services.submissions import (
     submission_approve,
     submission_send_for_approval,
     submission_start_review,
 )
-from workflow.states import DomainReviewState as R
-from workflow.states import QueryState as Qs
 
 pytestmark = pytest.mark.django_db
 

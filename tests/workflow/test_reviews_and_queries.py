@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from appraisal.models import DomainReview
 from tests.conftest import fill_self_scores
 from workflow.models import AuditEvent
+from workflow.services.assignments import review_assign
 from workflow.services.queries import query_answer, query_close, query_raise, query_reopen
-from workflow.services.reviews import review_assign, review_complete, review_reopen, review_start
+from workflow.services.reviews import review_complete, review_reopen, review_start
 from workflow.services.scores import score_propose
 from workflow.services.submissions import (
     submission_approve,
@@ -213,7 +214,7 @@ def test_completion_with_an_open_query_needs_a_recorded_override_and_reopen_is_f
 
 
 def review_everything(submission, cast):
-    from workflow.services.reviews import reviews_assign
+    from workflow.services.assignments import reviews_assign
 
     reviewer = cast["home_reviewer"]
     reviews = list(DomainReview.objects.filter(submission=submission))

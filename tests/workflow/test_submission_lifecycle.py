@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from appraisal.models import DomainReview, ScoreItem, Submission
 from tests.conftest import fill_self_scores
 from workflow.models import AuditEvent
-from workflow.services.campaigns import campaign_start_council, campaign_start_review
-from workflow.services.reviews import review_assign, review_complete, review_start
+from workflow.services.assignments import review_assign
+from workflow.services.campaign_stages import campaign_start_council, campaign_start_review
+from workflow.services.reviews import review_complete, review_start
 from workflow.services.scores import score_finalise, score_propose
 from workflow.services.submissions import (
     submission_appraise,

@@ -7,8 +7,8 @@ conditions of each transition are tested in test_submission_lifecycle.py.
 import pytest
 
 from appraisal.models import Submission
+from appraisal.models.states import SubmissionState as S
 from workflow.flows import SubmissionFlow
-from workflow.states import SubmissionState as S
 
 pytestmark = pytest.mark.django_db
 

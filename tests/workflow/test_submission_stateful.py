@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from appraisal.models import Submission
+from appraisal.models.states import SubmissionState
 from tests.conftest import fill_self_scores
 from workflow.audit import verify_chain
 from workflow.flows import SubmissionFlow
 from workflow.models import AuditEvent
-from workflow.services import campaigns as campaign_services
+from workflow.services import campaign_stages as campaign_services
 from workflow.services import submissions as submission_services
-from workflow.states import SubmissionState
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Marking an item not applicable: the unit asks, the secretariat decides (DOMAIN.md §2)."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,14 +8,20 @@ from django.utils.translation import gettext as _
 
 from appraisal import permissions
 from appraisal.models import NotApplicableRequest, ScoreItem
-from workflow.services.scores import audit_item
-from workflow.states import SubmissionState
+from appraisal.models.states import SubmissionState
+from workflow.audit import audit_item
 
 Request = NotApplicableRequest
 
 
 def _audit(
-    item: ScoreItem, action: str, actor, comment: str, ip: str | None, old: str = "", new: str = ""
+    item: ScoreItem,
+    action: str,
+    actor: User | None,
+    comment: str,
+    ip: str | None,
+    old: str = "",
+    new: str = "",
 ) -> None:
     audit_item(
         item,
@@ -32,7 +38,7 @@ def _audit(
 
 @transaction.atomic
 def na_request(
-    *, item: ScoreItem, reason: str, actor: AbstractBaseUser, ip: str | None = None
+    *, item: ScoreItem, reason: str, actor: User, ip: str | None = None
 ) -> NotApplicableRequest:
     item = (
         ScoreItem.objects.select_related("submission__campaign", "node")
@@ -60,7 +66,7 @@ def na_decide(
     request: NotApplicableRequest,
     approve: bool,
     note: str,
-    actor: AbstractBaseUser,
+    actor: User,
     ip: str | None = None,
 ) -> NotApplicableRequest:
     request = (

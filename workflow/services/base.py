@@ -1,14 +1,21 @@
 """The one way a transition runs: lock, check state, permission and conditions, change,
 save and audit (the flow's on_success), all in the caller's transaction."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import TypeVar
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 
+from appraisal import permissions
+from appraisal.models import Program
+from appraisal.problems import problem_text
 from workflow.flows import BaseFlow
 from workflow.labels import TRANSITION_LABELS
+
+M = TypeVar("M", bound=models.Model)
 
 
 class TransitionRefused(PermissionDenied):
@@ -24,9 +31,31 @@ class ReasonNeeded(ValidationError):
     is not complete yet (pages say so calmly, not as a refusal)."""
 
 
-def lock(model: type[models.Model], pk: int, *related: str) -> models.Model:
+# What each kind of row's transitions read besides the row: fetched with it when it is locked.
+SUBMISSION_RELATED = ("campaign", "campaign__program", "unit")
+REVIEW_RELATED = (
+    "submission",
+    "submission__campaign",
+    "submission__unit",
+    "domain",
+    "organisation",
+)
+
+
+def require_secretariat(
+    actor: User | None, program: Program | int, refusal: str | None = None
+) -> None:
+    """Only the program's secretariat may go on (no actor: the system itself, as the commands
+    and the demo data act); `refusal` says what was refused."""
+    if actor is not None and not permissions.is_secretariat(actor, program):
+        raise PermissionDenied(
+            refusal or _("Chỉ cơ quan thường trực của chương trình mới được làm việc này.")
+        )
+
+
+def lock(model: type[M], pk: int, *related: str) -> M:
     """Re-read the row FOR UPDATE (only its own row: `of=self`), with what predicates need."""
-    queryset = model.objects.select_related(*related).select_for_update(of=("self",))
+    queryset = model._default_manager.select_related(*related).select_for_update(of=("self",))
     return queryset.get(pk=pk)
 
 
@@ -62,7 +91,7 @@ def offer(
     flow_class: type[BaseFlow],
     obj: models.Model,
     name: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     *,
     needs_reason: bool = False,
 ) -> tuple[bool, str]:
@@ -77,7 +106,7 @@ def offer(
         check_conditions=False
     ):
         return False, ""
-    return False, " ".join(problem.messages)
+    return False, problem_text(problem)
 
 
 def run(
@@ -85,7 +114,7 @@ def run(
     obj: models.Model,
     name: str,
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     comment: str = "",
     ip: str | None = None,
     deferred: bool = False,
@@ -104,30 +133,9 @@ def run(
 
 
 def _state_label(obj: models.Model) -> str:
-    return str(obj.get_state_display())
+    # every row a flow moves has a `state` field with choices
+    return str(obj.get_state_display())  # type: ignore[attr-defined]
 
 
 def _transition_label(flow_class: type[BaseFlow], name: str) -> str:
     return str(TRANSITION_LABELS.get((flow_class.object_type, name), name))
-
-
-def transition_service(
-    flow_class: type[BaseFlow], model: type[models.Model], name: str, *related: str
-):
-    """The service for one plain transition: `<object>_<name>(*, <object>, actor, comment, ip)`.
-
-    Transitions that do more than change state (start_review, assign, complete, ...) have
-    services of their own, written out where they live."""
-    parameter = model._meta.model_name if model._meta.model_name != "domainreview" else "review"
-
-    @transaction.atomic
-    def service(
-        *, actor: AbstractBaseUser | None, comment: str = "", ip: str | None = None, **objects
-    ):
-        locked = lock(model, objects[parameter].pk, *related)
-        run(flow_class, locked, name, actor=actor, comment=comment, ip=ip)
-        return locked
-
-    service.__name__ = f"{parameter}_{name}"
-    service.__doc__ = getattr(flow_class, name).__doc__
-    return service

@@ -4,8 +4,9 @@ waits on the unit, that review's clock is paused."""
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -13,12 +14,16 @@ from django.utils.translation import gettext as _
 
 from appraisal import permissions
 from appraisal.models import DomainReview, Query, QueryMessage, ScoreItem
+from appraisal.models.choices import Role
+from appraisal.models.states import DomainReviewState, QueryState
+from appraisal.selectors.roles import role_holders
 from appraisal.workdays import add_working_days, today
+from documents.services import evidence_add_to_answer, evidence_freeze
+from notifications.services import notify_many
 from workflow.audit import audit_record
 from workflow.flows import DomainReviewFlow, QueryFlow
 from workflow.models import AuditKind
 from workflow.services.base import TransitionInvalid, TransitionRefused, lock, run
-from workflow.states import DomainReviewState, QueryState
 
 RELATED = (
     "review",
@@ -71,7 +76,7 @@ def query_raise(
     review: DomainReview,
     items: Iterable[ScoreItem],
     question: str,
-    actor: AbstractBaseUser,
+    actor: User,
     due_on: datetime.date | None = None,
     ip: str | None = None,
 ) -> Query:
@@ -114,17 +119,14 @@ def query_raise(
 
 
 def _tell(query: Query, kind: str, *, to_unit: bool) -> None:
-    from appraisal.models.choices import Role
-    from notifications.services import notify_many, people
-
     submission = query.review.submission
     title = f"{submission.unit.name_vi} — {query.review.domain.code}: {query.question[:80]}"
     if to_unit:
-        users = people(
+        users = role_holders(
             submission.campaign.program_id, [Role.FOCAL_POINT, Role.LEADER], submission.unit_id
         )
     else:
-        users = [query.review.reviewer]
+        users = [query.review.reviewer] if query.review.reviewer else []
     notify_many(users, kind=kind, title=title, url_name="query_detail", url_args=(query.pk,))
 
 
@@ -133,15 +135,13 @@ def query_answer(
     *,
     query: Query,
     answer: str,
-    actor: AbstractBaseUser,
-    uploads: Sequence[UploadedFile] = (),
+    actor: User,
+    uploads: "Sequence[UploadedFile[Any]]" = (),
     ip: str | None = None,
 ) -> Query:
     """The unit answers with text and, if it has them, new evidence: each file goes into the
     evidence locker, bound to the query's items, and the submission's manifest is renewed.
     All or nothing: a refused file leaves the query unanswered."""
-    from documents.services import evidence_add_to_answer, evidence_freeze
-
     locked = lock(Query, query.pk, *RELATED)
     locked.answer = _text(answer, _("Cần nhập nội dung trả lời."))
     locked.answered_by = actor
@@ -157,10 +157,12 @@ def query_answer(
                 document = evidence_add_to_answer(
                     query=locked, items=items, upload=upload, actor=actor, ip=ip
                 )
-                stored.append(document.current.file)
+                if document.current is not None:
+                    stored.append(document.current.file)
         except Exception:
             for file in stored:  # the rows roll back; the files must not stay behind
-                file.storage.delete(file.name)
+                if file.name:
+                    file.storage.delete(file.name)
             raise
         evidence_freeze(submission=locked.review.submission)
     _sync_review_clock(locked.review, ip=ip)
@@ -174,7 +176,7 @@ def query_close(
     query: Query,
     accepted: bool,
     note: str,
-    actor: AbstractBaseUser,
+    actor: User,
     ip: str | None = None,
 ) -> Query:
     """The reviewer closes the query: the explanation is accepted or not (then with why)."""
@@ -201,7 +203,7 @@ def query_reopen(
     *,
     query: Query,
     note: str,
-    actor: AbstractBaseUser,
+    actor: User,
     due_on: datetime.date | None = None,
     ip: str | None = None,
 ) -> Query:

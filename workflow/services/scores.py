@@ -3,20 +3,20 @@ actor, reason, stage)."""
 
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appraisal import permissions
-from appraisal.framework_files.spec import fmt_decimal
+from appraisal.imports.frameworks.spec import fmt_decimal
 from appraisal.models import DomainReview, ItemNote, ScoreItem
 from appraisal.models.choices import ScoringMethod, ScoringMode
+from appraisal.models.states import DomainReviewState, SubmissionState
 from appraisal.scoring import parse_entry, shown
-from workflow.audit import audit_record
+from workflow.audit import audit_item
 from workflow.models import AuditKind
 from workflow.services.base import ReasonNeeded, TransitionInvalid, TransitionRefused
-from workflow.states import DomainReviewState, SubmissionState
 
 RELATED = ("submission", "submission__campaign", "node")
 
@@ -47,46 +47,13 @@ def _check_value(item: ScoreItem, value: Decimal | None) -> Decimal | None:
     return value + Decimal(0)
 
 
-def audit_item(
-    item: ScoreItem,
-    *,
-    action: str,
-    field: str,
-    old: str,
-    new: str,
-    actor,
-    comment: str,
-    stage: str,
-    ip: str | None,
-    internal: bool = False,
-    kind: str = AuditKind.SCORE,
-) -> None:
-    """The audit row of a change to a score item (field as “<code>.<field>”)."""
-    audit_record(
-        kind=kind,
-        actor=actor,
-        ip=ip,
-        program_id=item.submission.campaign.program_id,
-        submission_id=item.submission_id,
-        obj_type="score_item",
-        obj_id=item.pk,
-        action=action,
-        field=f"{item.node.code}.{field}",
-        old_value=old,
-        new_value=new,
-        comment=comment,
-        stage=stage,
-        internal=internal,
-    )
-
-
 def _audit(
     item: ScoreItem,
     field: str,
-    old,
-    new,
+    old: Decimal | None,
+    new: Decimal | None,
     *,
-    actor,
+    actor: User | None,
     reason: str,
     stage: str,
     ip: str | None,
@@ -124,10 +91,10 @@ class VersionConflict(ValidationError):
 def score_set_self(
     *,
     item: ScoreItem,
-    actor: AbstractBaseUser,
+    actor: User,
     value: Decimal | None = None,
     explanation: str | None = None,
-    entry: dict | None = None,
+    entry: dict[str, str] | None = None,
     expected_version: int | None = None,
     ip: str | None = None,
 ) -> ScoreItem:
@@ -203,8 +170,8 @@ def score_set_self(
 def score_propose(
     *,
     item: ScoreItem,
-    actor: AbstractBaseUser,
-    value: Decimal,
+    actor: User,
+    value: Decimal | None,
     reason: str = "",
     ip: str | None = None,
 ) -> ScoreItem:
@@ -235,8 +202,8 @@ def score_propose(
 def score_finalise(
     *,
     item: ScoreItem,
-    actor: AbstractBaseUser,
-    value: Decimal,
+    actor: User,
+    value: Decimal | None,
     reason: str = "",
     ip: str | None = None,
 ) -> ScoreItem:
@@ -263,11 +230,11 @@ def score_finalise(
 def _set_judged_score(
     item: ScoreItem,
     field: str,
-    value,
+    value: Decimal | None,
     reason: str,
     *,
-    compared_to,
-    actor,
+    compared_to: Decimal | None,
+    actor: User | None,
     stage: str,
     ip: str | None,
     missing_reason: str,
@@ -310,7 +277,7 @@ REASON_FIELDS = {"review_score": "review_reason", "final_score": "final_reason"}
 
 @transaction.atomic
 def item_note_set(
-    *, item: ScoreItem, text: str, actor: AbstractBaseUser, ip: str | None = None
+    *, item: ScoreItem, text: str, actor: User, ip: str | None = None
 ) -> ItemNote | None:
     """Write (or clear, with empty text) the internal note of an item. Never shown to the
     unit: its audit row is internal too."""
@@ -324,7 +291,7 @@ def item_note_set(
     old = note.text if note else ""
     if text == old:
         return note
-    if not text:
+    if not text and note is not None:
         note.delete()
         note = None
     elif note is None:
@@ -346,118 +313,3 @@ def item_note_set(
         kind=AuditKind.NOTE,
     )
     return note
-
-
-@transaction.atomic
-def scores_finalise_from_proposals(
-    *, submission, actor: AbstractBaseUser, ip: str | None = None
-) -> int:
-    """The council takes the reviewers' proposals as final scores for every item it has not
-    fixed yet (a final score equal to the proposal needs no reason). One audit row each."""
-
-    locked = (
-        type(submission)
-        .objects.select_related("campaign")
-        .select_for_update(of=("self",))
-        .get(pk=submission.pk)
-    )
-    if not permissions.is_council_member_for(actor, locked):
-        raise TransitionRefused(_("Chỉ thành viên Hội đồng (không thuộc đơn vị) mới chốt điểm."))
-    if locked.state != SubmissionState.IN_COUNCIL:
-        raise TransitionInvalid(_("Hồ sơ không ở giai đoạn Hội đồng."))
-    items = list(
-        ScoreItem.objects.select_related("node")
-        .select_for_update(of=("self",))
-        .filter(
-            submission=locked, applicable=True, final_score__isnull=True, review_score__isnull=False
-        )
-        .exclude(scoring_mode=ScoringMode.SURVEY)
-    )
-    _judge_in_bulk(
-        items,
-        "final_score",
-        lambda item: item.review_score,
-        actor=actor,
-        ip=ip,
-        submission=locked,
-        comment=_("Theo điểm đề xuất"),
-        stage="council",
-    )
-    return len(items)
-
-
-@transaction.atomic
-def scores_agree_with_self(
-    *, review: DomainReview, actor: AbstractBaseUser, ip: str | None = None
-) -> int:
-    """The assigned reviewer agrees with the unit's own score on every item of the domain
-    they have not proposed a score for yet (no reason is needed when the scores are equal).
-    One audit row per item; the items already proposed are left as they are."""
-
-    review = (
-        DomainReview.objects.select_related("submission", "submission__campaign")
-        .select_for_update(of=("self",))
-        .get(pk=review.pk)
-    )
-    if not permissions.is_assigned_reviewer(actor, review):
-        raise TransitionRefused(_("Chỉ chuyên viên được phân công mới đề xuất điểm lĩnh vực này."))
-    if review.state not in (DomainReviewState.IN_PROGRESS, DomainReviewState.AWAITING_UNIT):
-        raise TransitionInvalid(_("Lĩnh vực không ở trạng thái đang thẩm định."))
-    items = list(
-        ScoreItem.objects.select_related("node")
-        .select_for_update(of=("self",))
-        .filter(
-            submission_id=review.submission_id,
-            domain_id=review.domain_id,
-            applicable=True,
-            review_score__isnull=True,
-            self_score__isnull=False,
-        )
-        .exclude(scoring_mode=ScoringMode.SURVEY)
-        .order_by("position")
-    )
-    _judge_in_bulk(
-        items,
-        "review_score",
-        lambda item: item.self_score,
-        actor=actor,
-        ip=ip,
-        submission=review.submission,
-        comment=_("Đồng ý với điểm tự đánh giá"),
-        stage="review",
-    )
-    return len(items)
-
-
-def _judge_in_bulk(items, field: str, value_of, *, actor, ip, submission, comment, stage) -> None:
-    """Set a reviewer's or the council's score on many items at once, each equal to the score
-    before it (so with no reason): one bulk update, and one internal audit row per item under
-    one lock of the chain."""
-    from workflow.audit import AuditRow, audit_records
-
-    reason_field = REASON_FIELDS[field]
-    for item in items:
-        setattr(item, field, value_of(item))
-        setattr(item, reason_field, "")
-        item.version += 1
-    ScoreItem.objects.bulk_update(items, [field, reason_field, "version"])
-    audit_records(
-        [
-            AuditRow(
-                kind=AuditKind.SCORE,
-                actor=actor,
-                ip=ip,
-                program_id=submission.campaign.program_id,
-                submission_id=submission.pk,
-                obj_type="score_item",
-                obj_id=item.pk,
-                action=field,
-                field=f"{item.node.code}.{field}",
-                new_value=fmt_decimal(getattr(item, field)),
-                comment=comment,
-                stage=stage,
-                internal=True,
-            )
-            for item in items
-        ]
-    )

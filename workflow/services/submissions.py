@@ -1,46 +1,193 @@
-from collections.abc import Iterable
+import datetime
+from collections.abc import Iterable, Sequence
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from appraisal.models import DomainReview, FrameworkNode, Submission
-from appraisal.models.choices import NodeKind
-from workflow.flows import SubmissionFlow
-from workflow.services.base import lock, run, transition_service
+from appraisal import permissions
+from appraisal.models import DomainReview, FrameworkNode, Submission, SubmissionDeadline
+from appraisal.models.choices import NodeKind, Role, Stage
+from appraisal.models.states import SubmissionState
+from appraisal.selectors.reviews import routing_map
+from appraisal.selectors.roles import role_holders
+from appraisal.workdays import today
+from documents.services import evidence_freeze
+from documents.tasks import enqueue_self_assessment_report
+from notifications.services import notify_many
+from workflow.audit import audit_record
+from workflow.flows import DomainReviewFlow, SubmissionFlow
+from workflow.models import AuditKind
+from workflow.services.base import (
+    REVIEW_RELATED,
+    SUBMISSION_RELATED,
+    TransitionInvalid,
+    TransitionRefused,
+    lock,
+    run,
+)
 
-RELATED = ("campaign", "campaign__program", "unit")
+# What follows a report's move ---------------------------------------------------------
+
+# after these, the self-assessment report (PDF) is made again by a worker
+REPORT_AFTER = {"send_for_approval", "approve"}
 
 
-def _transition(name: str):
-    return transition_service(SubmissionFlow, Submission, name, *RELATED)
+# after these, people are told: (kind of message, the roles told)
+TELL_AFTER = {
+    "send_for_approval": ("submission_to_approve", (Role.LEADER,)),
+    "approve": ("submission_submitted", (Role.SECRETARIAT,)),
+    "return_to_draft": ("submission_returned", (Role.FOCAL_POINT,)),
+    "return_incomplete": ("submission_returned", (Role.FOCAL_POINT, Role.LEADER)),
+    "appraise": ("council_decision", (Role.LEADER,)),
+    "send_back_to_review": ("council_decision", (Role.SECRETARIAT,)),
+    "publish": ("published", (Role.FOCAL_POINT, Role.LEADER)),
+}
 
 
-submission_send_for_approval = _transition("send_for_approval")
-submission_return_to_draft = _transition("return_to_draft")
-submission_withdraw = _transition("withdraw")
-submission_return_incomplete = _transition("return_incomplete")
-submission_finish_review = _transition("finish_review")
-submission_send_to_council = _transition("send_to_council")
-submission_appraise = _transition("appraise")
-submission_publish = _transition("publish")
+def after_move(submission: Submission, transition: str) -> None:
+    """What follows a report's move, called at the end of every service that moves one: the
+    PDF report made again (once it is sent or submitted) and the people concerned told (the
+    e-mails and the worker's task leave on commit)."""
+    if transition in REPORT_AFTER:
+        enqueue_self_assessment_report(submission.pk)
+    if transition in TELL_AFTER:
+        kind, roles = TELL_AFTER[transition]
+        unit = None if Role.SECRETARIAT in roles else submission.unit_id
+        notify_many(
+            role_holders(submission.campaign.program_id, roles, unit),
+            kind=kind,
+            title=f"{submission.unit.name_vi} — {submission.campaign.year}",
+            url_name="submission_detail",
+            url_args=(submission.pk,),
+        )
+
+
+def _transition(
+    submission: Submission,
+    name: str,
+    *,
+    actor: User | None,
+    comment: str,
+    ip: str | None,
+) -> Submission:
+    """Run one plain transition on the locked row (the flow audits it) and return the row."""
+    locked = lock(Submission, submission.pk, *SUBMISSION_RELATED)
+    run(SubmissionFlow, locked, name, actor=actor, comment=comment, ip=ip)
+    after_move(locked, name)
+    return locked
+
+
+@transaction.atomic
+def submission_send_for_approval(
+    *,
+    submission: Submission,
+    actor: User | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The focal point sends the finished self-assessment to the unit's leader."""
+    return _transition(submission, "send_for_approval", actor=actor, comment=comment, ip=ip)
+
+
+@transaction.atomic
+def submission_return_to_draft(
+    *,
+    submission: Submission,
+    actor: User | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The leader sends the draft back to the focal point."""
+    return _transition(submission, "return_to_draft", actor=actor, comment=comment, ip=ip)
+
+
+@transaction.atomic
+def submission_withdraw(
+    *,
+    submission: Submission,
+    actor: User | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The unit takes its report back, before review starts and before the deadline."""
+    return _transition(submission, "withdraw", actor=actor, comment=comment, ip=ip)
+
+
+@transaction.atomic
+def submission_return_incomplete(
+    *,
+    submission: Submission,
+    actor: User | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The secretariat returns an incomplete report to the unit."""
+    return _transition(submission, "return_incomplete", actor=actor, comment=comment, ip=ip)
+
+
+@transaction.atomic
+def submission_finish_review(
+    *,
+    submission: Submission,
+    actor: User | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """Every domain review is complete (done by the system after the last one)."""
+    return _transition(submission, "finish_review", actor=actor, comment=comment, ip=ip)
+
+
+@transaction.atomic
+def submission_send_to_council(
+    *,
+    submission: Submission,
+    actor: User | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The secretariat puts the reviewed report before the council."""
+    return _transition(submission, "send_to_council", actor=actor, comment=comment, ip=ip)
+
+
+@transaction.atomic
+def submission_appraise(
+    *,
+    submission: Submission,
+    actor: User | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """The council chair confirms the final scores."""
+    return _transition(submission, "appraise", actor=actor, comment=comment, ip=ip)
+
+
+@transaction.atomic
+def submission_publish(
+    *,
+    submission: Submission,
+    actor: User | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> Submission:
+    """Published with the campaign; nothing changes any more."""
+    return _transition(submission, "publish", actor=actor, comment=comment, ip=ip)
 
 
 @transaction.atomic
 def submission_approve(
     *,
     submission: Submission,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     comment: str = "",
     ip: str | None = None,
 ) -> Submission:
     """The leader submits the report: its evidence is frozen in a manifest of hashes."""
-    from documents.services import evidence_freeze
-
-    locked = lock(Submission, submission.pk, *RELATED)
+    locked = lock(Submission, submission.pk, *SUBMISSION_RELATED)
     run(SubmissionFlow, locked, "approve", actor=actor, comment=comment, ip=ip)
     evidence_freeze(submission=locked)
+    after_move(locked, "approve")
     return locked
 
 
@@ -48,15 +195,13 @@ def submission_approve(
 def submission_start_review(
     *,
     submission: Submission,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     comment: str = "",
     ip: str | None = None,
 ) -> Submission:
     """Start the review: one domain review per domain, routed to the organisation that
     reviews the domain in this campaign (the secretariat's mapping, else the framework's)."""
-    from appraisal.review_selectors import routing_map
-
-    locked = lock(Submission, submission.pk, *RELATED)
+    locked = lock(Submission, submission.pk, *SUBMISSION_RELATED)
     routes = routing_map(locked.campaign)
     domains = FrameworkNode.objects.filter(
         framework_id=locked.framework_id, kind=NodeKind.DOMAIN
@@ -69,9 +214,10 @@ def submission_start_review(
             % {"codes": ", ".join(unrouted)}
         )
     existing = set(locked.reviews.values_list("domain_id", flat=True))
+    routed = {domain_id: org for domain_id, org in routes.items() if org is not None}
     DomainReview.objects.bulk_create(
         [
-            DomainReview(submission=locked, domain=domain, organisation_id=routes[domain.pk])
+            DomainReview(submission=locked, domain=domain, organisation_id=routed[domain.pk])
             for domain in domains
             if domain.pk not in existing
         ]
@@ -84,7 +230,7 @@ def submission_send_back_to_review(
     *,
     submission: Submission,
     domains: Iterable[FrameworkNode],
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     comment: str = "",
     ip: str | None = None,
 ) -> Submission:
@@ -99,7 +245,7 @@ def submission_reopen_review(
     *,
     submission: Submission,
     domains: Iterable[FrameworkNode],
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     comment: str = "",
     ip: str | None = None,
 ) -> Submission:
@@ -114,22 +260,20 @@ def _reopen_domains(
     submission: Submission,
     domains: Iterable[FrameworkNode],
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     comment: str,
     ip: str | None,
 ) -> Submission:
     """Move the report back under review, then reopen each named domain's review."""
-    from workflow.flows import DomainReviewFlow
-    from workflow.services.reviews import RELATED as REVIEW_RELATED
-
     domain_ids = {domain.pk for domain in domains}
     if not domain_ids:
         raise ValidationError(_("Chọn ít nhất một lĩnh vực để thẩm định lại."))
-    locked = lock(Submission, submission.pk, *RELATED)
+    locked = lock(Submission, submission.pk, *SUBMISSION_RELATED)
     run(SubmissionFlow, locked, transition, actor=actor, comment=comment, ip=ip)
     reviews = DomainReview.objects.filter(submission=locked, domain_id__in=domain_ids)
     for review in reviews.select_related(*REVIEW_RELATED).select_for_update(of=("self",)):
         run(DomainReviewFlow, review, "reopen", actor=actor, comment=comment, ip=ip)
+    after_move(locked, transition)
     return locked
 
 
@@ -137,8 +281,8 @@ def _reopen_domains(
 def submission_reopen_self_assessment(
     *,
     submission: Submission,
-    due_on,
-    actor: AbstractBaseUser,
+    due_on: datetime.date | None,
+    actor: User,
     comment: str = "",
     ip: str | None = None,
 ) -> Submission:
@@ -146,17 +290,7 @@ def submission_reopen_self_assessment(
     whatever stage the campaign is in: a submitted report (not yet under review) goes back to
     draft, and the unit may send it again until `due_on`. Audited with the reason; the unit
     is told."""
-    from appraisal import permissions
-    from appraisal.models import SubmissionDeadline
-    from appraisal.models.choices import Role, Stage
-    from appraisal.workdays import today
-    from notifications.services import notify_many, people
-    from workflow.audit import audit_record
-    from workflow.models import AuditKind
-    from workflow.services.base import TransitionInvalid, TransitionRefused
-    from workflow.states import SubmissionState
-
-    locked = lock(Submission, submission.pk, *RELATED)
+    locked = lock(Submission, submission.pk, *SUBMISSION_RELATED)
     program_id = locked.campaign.program_id
     if not permissions.is_secretariat(actor, program_id):
         raise TransitionRefused(_("Chỉ Cơ quan thường trực mở lại tự đánh giá cho đơn vị."))
@@ -172,6 +306,7 @@ def submission_reopen_self_assessment(
         raise TransitionInvalid(_("Hạn mới phải từ hôm nay trở đi."))
     if locked.state == SubmissionState.SUBMITTED:
         run(SubmissionFlow, locked, "return_incomplete", actor=actor, comment=comment, ip=ip)
+        after_move(locked, "return_incomplete")
     own = SubmissionDeadline.objects.filter(submission=locked, stage=Stage.SELF_ASSESSMENT).first()
     old = own.due_on.isoformat() if own else ""
     SubmissionDeadline.objects.update_or_create(
@@ -193,7 +328,7 @@ def submission_reopen_self_assessment(
         stage=locked.campaign.state,
     )
     notify_many(
-        people(program_id, (Role.FOCAL_POINT, Role.LEADER), locked.unit_id),
+        role_holders(program_id, (Role.FOCAL_POINT, Role.LEADER), locked.unit_id),
         kind="unit_reopened",
         title=f"{locked.unit.name_vi} — {locked.campaign.year}: {comment.strip()}",
         url_name="submission_detail",
@@ -204,7 +339,7 @@ def submission_reopen_self_assessment(
 
 @transaction.atomic
 def submissions_start_review(
-    *, submissions, actor: AbstractBaseUser | None, ip: str | None = None
+    *, submissions: Sequence[Submission], actor: User | None, ip: str | None = None
 ) -> int:
     """Start the review of several submitted reports at once: all of them, or none (every
     refusal is named, with its unit)."""

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from appraisal.exceptions import ProblemsError
 from appraisal.models import Program
+from appraisal.problems import ProblemsError
 
 
 def program_or_error(code: str) -> Program:

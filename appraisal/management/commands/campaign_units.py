@@ -2,7 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from appraisal.models import Campaign, Organisation
-from appraisal.services.campaigns import campaign_remove_units, campaign_units_add
+from appraisal.problems import problem_text
+from workflow.services.campaigns import campaign_remove_units, campaign_units_add
 
 
 class Command(BaseCommand):
@@ -42,4 +43,4 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(self.style.SUCCESS(f"{n} unit(s) removed."))
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+            raise CommandError(problem_text(exc)) from exc

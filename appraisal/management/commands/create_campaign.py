@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from appraisal.models import Framework, Organisation, Program
-from appraisal.services.campaigns import STAGE_DAYS_DEFAULT, campaign_candidates, campaign_setup
+from appraisal.problems import problem_text
+from appraisal.selectors.campaigns import STAGE_DAYS_DEFAULT, campaign_candidates
+from workflow.services.campaigns import campaign_setup
 
 
 class Command(BaseCommand):
@@ -80,7 +82,7 @@ class Command(BaseCommand):
                 actor=None,
             )
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+            raise CommandError(problem_text(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"Campaign {program.code} {year} created (pk {campaign.pk}) with "

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from appraisal.framework_files import write_xlsx, write_yaml
+from appraisal.imports.frameworks import write_xlsx, write_yaml
 from appraisal.models import Framework
-from appraisal.selectors import framework_to_spec
+from appraisal.selectors.frameworks import framework_to_spec
 
 
 class Command(BaseCommand):

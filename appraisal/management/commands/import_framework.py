@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from appraisal.exceptions import ProblemsError
-from appraisal.framework_files import read_file
+from appraisal.imports.frameworks import read_file
 from appraisal.models import Program
-from appraisal.services.frameworks import framework_import, framework_lock
+from appraisal.problems import ProblemsError
+from workflow.services.frameworks import framework_import, framework_lock
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}") from exc
         spec, problems = read_file(data, path.name)
-        if problems:
+        if problems or spec is None:
             raise CommandError(self._report(path, problems))
         target = None
         if program:

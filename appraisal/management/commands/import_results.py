@@ -2,14 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from appraisal.exceptions import ProblemsError
 from appraisal.management.commands._files import (
     problems_error,
     program_or_error,
     read_or_error,
 )
 from appraisal.models.choices import Level
-from appraisal.services.results import results_import
+from appraisal.problems import ProblemsError
+from workflow.services.results import results_import
 
 
 class Command(BaseCommand):

@@ -2,13 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from appraisal.exceptions import ProblemsError
 from appraisal.management.commands._files import (
     problems_error,
     program_or_error,
     read_or_error,
 )
-from appraisal.services.people import people_invite, people_read
+from appraisal.problems import ProblemsError
+from workflow.services.people_lists import people_invite, people_read
 
 
 class Command(BaseCommand):

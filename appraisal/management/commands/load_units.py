@@ -3,8 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from appraisal.exceptions import ProblemsError
-from appraisal.services.units import unit_names_load, units_load
+from appraisal.problems import ProblemsError
+from workflow.services.units import unit_names_load, units_load
 
 
 class Command(BaseCommand):

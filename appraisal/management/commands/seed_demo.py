@@ -10,21 +10,34 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from appraisal.demo import play_extensions, play_stories
-from appraisal.framework_files import read_yaml
-from appraisal.models import Campaign, Framework, Organisation
-from appraisal.services.accounts import user_ensure
-from appraisal.services.campaigns import (
+from appraisal.demo.scale import build
+from appraisal.demo.seed import play_extensions, play_stories
+from appraisal.demo.year import carry_to_published
+from appraisal.imports.frameworks import read_yaml
+from appraisal.models import (
+    Campaign,
+    CouncilMember,
+    Framework,
+    Invitation,
+    Organisation,
+    UnitResult,
+)
+from appraisal.models.states import CampaignState
+from appraisal.workdays import add_working_days, today, working_days_before
+from workflow.services.accounts import user_ensure
+from workflow.services.campaign_stages import campaign_open_self_assessment
+from workflow.services.campaigns import (
     campaign_add_units,
     campaign_create,
     campaign_set_deadline,
 )
-from appraisal.services.frameworks import framework_ensure_locked
-from appraisal.services.programs import program_ensure
-from appraisal.services.roles import role_grant
-from appraisal.services.units import unit_names_load, units_load
-from workflow.services.campaigns import campaign_open_self_assessment
-from workflow.states import CampaignState
+from workflow.services.council import council_member_add
+from workflow.services.frameworks import framework_ensure_locked
+from workflow.services.people import focal_point_propose, person_invite
+from workflow.services.programs import program_ensure
+from workflow.services.results import results_import
+from workflow.services.roles import role_grant
+from workflow.services.units import unit_names_load, units_load
 
 
 class Command(BaseCommand):
@@ -88,8 +101,6 @@ class Command(BaseCommand):
             stories = play_stories(campaign, demo.get("stories", {}), demo["users"])
             play_extensions(campaign, demo.get("extensions", []))
         if through == "published" and campaign.state != CampaignState.PUBLISHED:
-            from appraisal.demo_year import carry_to_published
-
             carry_to_published(campaign, make_password(demo["password"]))
             campaign.refresh_from_db()
         self.stdout.write(
@@ -106,8 +117,6 @@ class Command(BaseCommand):
             self._scale(scale, demo["password"], options)
 
     def _scale(self, scale: str, password: str, options: dict) -> None:
-        from appraisal.scale import build
-
         built = build(
             scale=scale,
             years=options["years"],
@@ -128,7 +137,7 @@ class Command(BaseCommand):
 
     def _framework(self, path, program) -> Framework:
         spec, problems = read_yaml(path.read_bytes())
-        if problems:
+        if problems or spec is None:
             raise CommandError("\n".join(f"{path.name}: {problem}" for problem in problems))
         return framework_ensure_locked(spec=spec, program=program)
 
@@ -184,11 +193,6 @@ class Command(BaseCommand):
 
     def _people(self, demo: dict, program, orgs: dict) -> None:
         """An invited person who has not set a password, and a leader's pending proposal."""
-        from django.contrib.auth import get_user_model
-
-        from appraisal.models import Invitation
-        from appraisal.services.people import focal_point_propose, person_invite
-
         people = demo.get("people", {})
         for person in people.get("invited", []):
             if not Invitation.objects.filter(program=program, email=person["email"]).exists():
@@ -211,9 +215,6 @@ class Command(BaseCommand):
                 )
 
     def _council(self, demo: dict, campaign, orgs: dict) -> None:
-        from appraisal.models import CouncilMember
-        from appraisal.services.council import council_member_add
-
         for username, position, org_code in demo.get("council", []):
             user = get_user_model().objects.get(username=username)
             if not CouncilMember.objects.filter(campaign=campaign, user=user).exists():
@@ -226,9 +227,6 @@ class Command(BaseCommand):
                 )
 
     def _history(self, demo: dict, program, data_dir) -> int:
-        from appraisal.models import UnitResult
-        from appraisal.services.results import results_import
-
         stored = 0
         for year, level, name in demo.get("history", []):
             if UnitResult.objects.filter(
@@ -250,8 +248,6 @@ class Command(BaseCommand):
 def _day(value) -> datetime.date:
     """A date, or a number of working days from today (negative: before)."""
     if isinstance(value, int):
-        from appraisal.workdays import add_working_days, today, working_days_before
-
         return (
             add_working_days(today(), value) if value >= 0 else working_days_before(today(), -value)
         )

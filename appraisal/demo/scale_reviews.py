@@ -1,0 +1,169 @@
+"""National-scale demo data, the review part: domain reviews in every state, and the queries
+between reviewers and units."""
+
+import datetime
+
+from django.db.models import (
+    Q,
+)
+from django.utils import timezone
+
+from appraisal.demo.scale_base import LIVE_REVIEW_STATES, ORDER, People, R, S, every, propose
+from appraisal.models import (
+    DomainReview,
+    FrameworkNode,
+    Organisation,
+    Query,
+    QueryMessage,
+    ScoreItem,
+)
+from appraisal.models.choices import NodeKind, ScoringMode
+from appraisal.models.states import QueryState
+from workflow.services.assignments import grant_reviewers
+
+
+def reviewer_for(people: People, organisation: Organisation, unit_id: int, n: int):
+    """One of the organisation's reviewers in turn; another organisation's when the report is
+    the reviewers' own organisation's (conflict of interest)."""
+    if organisation.pk != unit_id:
+        own = people.reviewers[organisation.pk]
+        return own[n % len(own)]
+    other = next(org for org in people.reviewers if org != unit_id)
+    return people.reviewers[other][0]
+
+
+def make_reviews(campaign, submissions, states, frameworks, reviewing, people, live: bool) -> list:
+    domains = {
+        framework.pk: list(
+            FrameworkNode.objects.filter(framework=framework, kind=NodeKind.DOMAIN)
+            .select_related("owner")
+            .order_by("position")
+        )
+        for framework in frameworks
+    }
+    now = timezone.now()
+    rows = []
+    for n, submission in enumerate(submissions):
+        state = states[submission.pk]
+        if ORDER.index(state) < ORDER.index(S.UNDER_REVIEW):
+            continue
+        for d, domain in enumerate(domains[submission.framework_id]):
+            if state == S.UNDER_REVIEW:
+                review_state = LIVE_REVIEW_STATES[(n + d) % len(LIVE_REVIEW_STATES)]
+            else:
+                review_state = R.COMPLETED
+            assert domain.owner is not None  # the sample frameworks name every domain's owner
+            organisation = reviewing[domain.owner.code]
+            reviewer = None
+            if review_state != R.PENDING:
+                reviewer = reviewer_for(people, organisation, submission.unit_id, n + d)
+            rows.append(
+                DomainReview(
+                    submission=submission,
+                    domain=domain,
+                    organisation=organisation,
+                    reviewer=reviewer,
+                    state=review_state,
+                    paused_since=now - datetime.timedelta(days=2)
+                    if review_state == R.AWAITING_UNIT
+                    else None,
+                )
+            )
+    reviews = DomainReview.objects.bulk_create(rows, batch_size=5000)
+
+    grant_reviewers([review for review in reviews if review.reviewer_id])
+    if live:  # what the reviewers have proposed so far in the reports under review
+        done = Q(pk__in=[])
+        for review in reviews:
+            if states[review.submission_id] == S.UNDER_REVIEW and review.state in (
+                R.IN_PROGRESS,
+                R.AWAITING_UNIT,
+                R.COMPLETED,
+            ):
+                done |= Q(submission_id=review.submission_id, domain_id=review.domain_id)
+        propose(ScoreItem.objects.filter(done))
+    return reviews
+
+
+QUESTION = (
+    "Đề nghị đơn vị bổ sung văn bản chứng minh kết quả thực hiện và giải trình cách tính điểm."
+)
+
+
+ANSWER = "Đơn vị đã bổ sung văn bản và giải trình cách tính điểm theo yêu cầu."
+
+
+def make_queries(campaign, reviews, people: People, live: bool) -> int:
+    """One query on one item in ten of every review that started: closed (accepted) when the
+    review is completed, answered while it is in progress, open while it waits on the unit."""
+    state_of = {
+        R.COMPLETED: QueryState.CLOSED,
+        R.IN_PROGRESS: QueryState.ANSWERED,
+        R.AWAITING_UNIT: QueryState.OPEN,
+    }
+    by_pair = {(r.submission_id, r.domain_id): r for r in reviews if r.state in state_of}
+    unit_of = dict(campaign.submissions.values_list("pk", "unit_id"))
+    items = every(
+        ScoreItem.objects.filter(submission__campaign=campaign).exclude(
+            scoring_mode=ScoringMode.SURVEY
+        ),
+        10,
+    ).values_list("pk", "submission_id", "domain_id")
+    now = timezone.now()
+    due = datetime.date(campaign.year, 11, 20) if not live else timezone.localdate()
+    plan, queries = [], []
+    for pk, submission_id, domain_id in items:
+        review = by_pair.get((submission_id, domain_id))
+        if review is None:
+            continue
+        state = state_of[review.state]
+        focal = people.focal[unit_of[submission_id]]
+        answered = state != QueryState.OPEN
+        plan.append((pk, review, focal))
+        queries.append(
+            Query(
+                review=review,
+                question=QUESTION,
+                due_on=due + datetime.timedelta(days=7) if state == QueryState.OPEN else due,
+                state=state,
+                raised_by_id=review.reviewer_id,
+                answer=ANSWER if answered else "",
+                answered_at=now if answered else None,
+                answered_by=focal if answered else None,
+                accepted=True if state == QueryState.CLOSED else None,
+                closed_at=now if state == QueryState.CLOSED else None,
+            )
+        )
+    queries = Query.objects.bulk_create(queries, batch_size=5000)
+    Query.items.through.objects.bulk_create(
+        [
+            Query.items.through(query_id=query.pk, scoreitem_id=pk)
+            for query, (pk, _r, _f) in zip(queries, plan, strict=True)
+        ],
+        batch_size=5000,
+    )
+    messages = []
+    for query, (_pk, review, focal) in zip(queries, plan, strict=True):
+        messages.append(
+            QueryMessage(
+                query=query,
+                kind=QueryMessage.Kind.QUESTION,
+                text=QUESTION,
+                author_id=review.reviewer_id,
+            )
+        )
+        if query.state != QueryState.OPEN:
+            messages.append(
+                QueryMessage(query=query, kind=QueryMessage.Kind.ANSWER, text=ANSWER, author=focal)
+            )
+        if query.state == QueryState.CLOSED:
+            messages.append(
+                QueryMessage(
+                    query=query,
+                    kind=QueryMessage.Kind.CLOSE,
+                    text="Chấp nhận giải trình.",
+                    author_id=review.reviewer_id,
+                )
+            )
+    QueryMessage.objects.bulk_create(messages, batch_size=5000)
+    return len(queries)

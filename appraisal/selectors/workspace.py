@@ -1,0 +1,111 @@
+"""The scoring workspace's data: a submission's items grouped by domain, with their evidence,
+counts and totals — three queries whatever the number of items or documents."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from appraisal.models import FrameworkNode, NotApplicableRequest, ScoreItem, Submission
+from appraisal.models.choices import NodeKind, ScoringMode
+from documents.models import Binding
+
+FILTERS = ("todo", "no_evidence", "no_explanation", "incomplete")
+
+
+@dataclass
+class DomainSummary:
+    node: FrameworkNode | None  # None: the whole report
+    items: list[ScoreItem] = field(default_factory=list)
+    total: int = 0
+    scored: int = 0
+    no_evidence: int = 0
+    no_explanation: int = 0
+    points: Decimal = Decimal(0)
+    maximum: Decimal = Decimal(0)
+
+    @property
+    def todo(self) -> int:
+        return self.total - self.scored
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.scored / self.total) if self.total else 100
+
+
+def needs_explanation(item: ScoreItem) -> bool:
+    return item.evidence_count == 0 and not item.explanation
+
+
+def _count(summary: DomainSummary, item: ScoreItem) -> None:
+    if item.scoring_mode != ScoringMode.SELF or not item.applicable:
+        return
+    summary.total += 1
+    summary.scored += item.self_score is not None
+    summary.no_evidence += item.evidence_count == 0
+    summary.no_explanation += needs_explanation(item)
+    summary.points += item.self_score or 0
+    summary.maximum += 0 if item.is_deduction else item.max_points
+
+
+def workspace(
+    submission: Submission, wanted: str = ""
+) -> tuple[list[DomainSummary], DomainSummary]:
+    domains = {
+        node.pk: DomainSummary(node)
+        for node in FrameworkNode.objects.filter(
+            framework_id=submission.framework_id, kind=NodeKind.DOMAIN
+        ).order_by("position")
+    }
+    items = workspace_items().filter(submission=submission).order_by("position")
+    overall = DomainSummary(node=None)
+    for item in items:
+        summary = domains[item.domain_id]
+        _count(summary, item)
+        _count(overall, item)
+        if _shown(item, wanted):
+            summary.items.append(item)
+    return list(domains.values()), overall
+
+
+def workspace_items() -> QuerySet[ScoreItem]:
+    """Score items with what a workspace row shows: node, criterion, evidence, pending requests."""
+    return (
+        ScoreItem.objects.select_related("node", "node__parent")
+        # `evidence_count` and `pending_na` are declared on ScoreItem for the code that reads them
+        .annotate(evidence_count=Count("bindings"))  # type: ignore[no-redef]
+        .prefetch_related(
+            Prefetch("bindings", queryset=bindings_queryset()),
+            Prefetch("na_requests", queryset=pending_na_requests(), to_attr="pending_na"),
+        )
+    )
+
+
+def pending_na_requests() -> QuerySet[NotApplicableRequest]:
+    return NotApplicableRequest.objects.filter(state=NotApplicableRequest.State.PENDING)
+
+
+def bindings_queryset() -> QuerySet[Binding]:
+    return Binding.objects.select_related(
+        "document__current", "document__current__uploaded_by"
+    ).order_by("document_id")
+
+
+def _shown(item: ScoreItem, wanted: str) -> bool:
+    if wanted not in FILTERS:
+        return True
+    if item.scoring_mode != ScoringMode.SELF or not item.applicable:
+        return False
+    if wanted == "todo":
+        return item.self_score is None
+    if wanted == "no_evidence":
+        return item.evidence_count == 0
+    if wanted == "incomplete":  # what keeps the report from being sent (incomplete_items)
+        return item.self_score is None or (not item.explanation and item.evidence_count == 0)
+    return needs_explanation(item)
+
+
+def summary_for(submission: Submission, domain_id: int) -> tuple[DomainSummary, DomainSummary]:
+    """The counts of one domain and of the whole submission, after a save."""
+    domains, overall = workspace(submission, wanted="__none__")
+    return next(d for d in domains if d.node is not None and d.node.pk == domain_id), overall

@@ -1,0 +1,142 @@
+"""The appraisal council of a campaign: its members and sessions."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from appraisal.models import Campaign, CouncilMember, CouncilSession, Organisation, Submission
+from appraisal.models.choices import Role
+from workflow.audit import audit_campaign
+from workflow.models import AuditKind
+from workflow.services.base import require_secretariat
+from workflow.services.roles import role_grant
+
+# the council role each position is granted with: the vice-chair holds the chair's rights
+# (and confirms the reports the chair must recuse from); the secretary keeps the minutes
+POSITION_ROLES: dict[str, str] = {
+    CouncilMember.Position.CHAIR: Role.COUNCIL_CHAIR,
+    CouncilMember.Position.VICE_CHAIR: Role.COUNCIL_CHAIR,
+    CouncilMember.Position.MEMBER: Role.COUNCIL_MEMBER,
+}
+
+
+def _check(actor: User | None, campaign: Campaign) -> None:
+    require_secretariat(actor, campaign.program_id, _("Chỉ cơ quan thường trực mới lập Hội đồng."))
+
+
+@transaction.atomic
+def council_member_add(
+    *,
+    campaign: Campaign,
+    user: User,
+    position: str,
+    organisation: Organisation,
+    actor: User | None,
+    ip: str | None = None,
+) -> CouncilMember:
+    """Seat a member (with the council role that goes with the position)."""
+    _check(actor, campaign)
+    if position not in CouncilMember.Position.values:
+        raise ValidationError(_("Chức danh không hợp lệ."))
+    try:
+        with transaction.atomic():
+            member = CouncilMember.objects.create(
+                campaign=campaign, user=user, position=position, organisation=organisation
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("%(name)s đã là thành viên, hoặc Hội đồng đã có Chủ tịch.")
+            % {"name": user.get_full_name() or user.get_username()}
+        ) from exc
+    if position in POSITION_ROLES:
+        role_grant(
+            user=user,
+            program=campaign.program,
+            role=POSITION_ROLES[position],
+            organisation=organisation,
+            actor=actor,
+            ip=ip,
+        )
+    audit_campaign(
+        campaign,
+        "council_member",
+        kind=AuditKind.ASSIGNMENT,
+        actor=actor,
+        ip=ip,
+        field=position,
+        new_value=f"{user.get_username()}@{organisation.code}",
+    )
+    return member
+
+
+@transaction.atomic
+def council_session_create(
+    *,
+    campaign: Campaign,
+    held_on: datetime.date,
+    place: str,
+    agenda: Iterable[Submission],
+    actor: User,
+    ip: str | None = None,
+) -> CouncilSession:
+    _check(actor, campaign)
+    agenda = list(agenda)
+    if any(s.campaign_id != campaign.pk for s in agenda):
+        raise ValidationError(_("Chương trình họp có hồ sơ không thuộc đợt đánh giá."))
+    number = (
+        CouncilSession.objects.select_for_update()
+        .filter(campaign=campaign)
+        .aggregate(n=Max("number"))["n"]
+        or 0
+    ) + 1
+    session = CouncilSession.objects.create(
+        campaign=campaign,
+        number=number,
+        held_on=held_on,
+        place=place.strip()[:200],
+        created_by=actor,
+    )
+    session.agenda.set(agenda)
+    audit_campaign(
+        campaign,
+        "council_session",
+        kind=AuditKind.ASSIGNMENT,
+        actor=actor,
+        ip=ip,
+        field=str(number),
+        new_value=held_on.isoformat(),
+    )
+    return session
+
+
+@transaction.atomic
+def council_session_minutes(
+    *, session: CouncilSession, minutes: str, actor: User, ip: str | None = None
+) -> CouncilSession:
+    """Record the minutes of a session (the text of the Biên bản)."""
+    session = (
+        CouncilSession.objects.select_for_update().select_related("campaign").get(pk=session.pk)
+    )
+    _check(actor, session.campaign)
+    minutes = minutes.strip()
+    if len(minutes) > 20000:
+        raise ValidationError(_("Biên bản dài quá 20000 ký tự."))
+    if minutes != session.minutes:
+        audit_campaign(
+            session.campaign,
+            "council_minutes",
+            kind=AuditKind.ASSIGNMENT,
+            actor=actor,
+            ip=ip,
+            field=str(session.number),
+            old_value=session.minutes,
+            new_value=minutes,
+        )
+        session.minutes = minutes
+        session.save(update_fields=["minutes"])
+    return session
