@@ -59,6 +59,22 @@ def lock(model: type[M], pk: int, *related: str) -> M:
     return queryset.get(pk=pk)
 
 
+def run_locked(
+    flow_class: type[BaseFlow],
+    obj: M,
+    name: str,
+    *related: str,
+    actor: User | None,
+    comment: str = "",
+    ip: str | None = None,
+) -> M:
+    """Lock `obj`'s row (with what its predicates read), run transition `name` on it (the
+    flow saves and audits) and return the locked row."""
+    locked = lock(type(obj), obj.pk, *related)
+    run(flow_class, locked, name, actor=actor, comment=comment, ip=ip)
+    return locked
+
+
 def refusal(flow: BaseFlow, name: str) -> ValidationError | PermissionDenied | None:
     """What refuses transition `name` of `flow` for its actor now: the wrong state, no
     permission, or an unmet condition (with its message); None when it would go through.

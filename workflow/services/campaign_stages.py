@@ -11,7 +11,7 @@ from documents.publication import publication_keys
 from documents.tasks import enqueue_campaign_documents
 from notifications.services import notify_many
 from workflow.flows import CampaignFlow, SubmissionFlow
-from workflow.services.base import lock, run
+from workflow.services.base import lock, run, run_locked
 from workflow.services.results import results_store
 from workflow.services.submissions import after_move
 
@@ -19,10 +19,7 @@ from workflow.services.submissions import after_move
 def _transition(
     campaign: Campaign, name: str, *, actor: User | None, comment: str, ip: str | None
 ) -> Campaign:
-    """Run one plain transition on the locked row (the flow audits it) and return the row."""
-    locked = lock(Campaign, campaign.pk, "program")
-    run(CampaignFlow, locked, name, actor=actor, comment=comment, ip=ip)
-    return locked
+    return run_locked(CampaignFlow, campaign, name, "program", actor=actor, comment=comment, ip=ip)
 
 
 @transaction.atomic
@@ -70,8 +67,7 @@ def _move_back(
 ) -> Campaign:
     """Back one stage, with the reason: audited by the flow, and everyone whose work the
     stage concerns is told (their e-mails leave on commit)."""
-    locked = lock(Campaign, campaign.pk, "program")
-    run(CampaignFlow, locked, name, actor=actor, comment=comment, ip=ip)
+    locked = _transition(campaign, name, actor=actor, comment=comment, ip=ip)
     notify_many(
         role_holders(locked.program_id, roles),
         kind="campaign_moved_back",

@@ -25,6 +25,7 @@ from workflow.services.base import (
     TransitionRefused,
     lock,
     run,
+    run_locked,
 )
 from workflow.services.review_labels import person_name, review_audit_row, review_label
 from workflow.services.submissions import after_move, submission_reopen_review
@@ -33,10 +34,9 @@ from workflow.services.submissions import after_move, submission_reopen_review
 def _transition(
     review: DomainReview, name: str, *, actor: User | None, comment: str, ip: str | None
 ) -> DomainReview:
-    """Run one plain transition on the locked row (the flow audits it) and return the row."""
-    locked = lock(DomainReview, review.pk, *REVIEW_RELATED)
-    run(DomainReviewFlow, locked, name, actor=actor, comment=comment, ip=ip)
-    return locked
+    return run_locked(
+        DomainReviewFlow, review, name, *REVIEW_RELATED, actor=actor, comment=comment, ip=ip
+    )
 
 
 @transaction.atomic

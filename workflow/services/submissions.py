@@ -26,6 +26,7 @@ from workflow.services.base import (
     TransitionRefused,
     lock,
     run,
+    run_locked,
 )
 
 # What follows a report's move ---------------------------------------------------------
@@ -72,9 +73,10 @@ def _transition(
     comment: str,
     ip: str | None,
 ) -> Submission:
-    """Run one plain transition on the locked row (the flow audits it) and return the row."""
-    locked = lock(Submission, submission.pk, *SUBMISSION_RELATED)
-    run(SubmissionFlow, locked, name, actor=actor, comment=comment, ip=ip)
+    """Run one plain transition on the locked row, then what follows the move."""
+    locked = run_locked(
+        SubmissionFlow, submission, name, *SUBMISSION_RELATED, actor=actor, comment=comment, ip=ip
+    )
     after_move(locked, name)
     return locked
 
