@@ -113,3 +113,51 @@ def test_the_year_page_links_every_published_document(client, published):
     assert sheet in unit and client.get(sheet)["Content-Type"] == "application/pdf"
     minutes = reverse("results_document", args=["national", 2025, "minutes:1"])
     assert client.get(minutes).status_code == 404  # the council's minutes are not public
+
+
+# Decree 30's layout, read off the PDF's own text runs and their positions -----------------
+
+
+def runs(document, number: int) -> tuple[list[tuple[str, float, float, str]], float, float]:
+    """The text runs of page `number` (from 1): (text, x, y, font), and the page's size."""
+    with document.file.open("rb") as handle:
+        page = PdfReader(io.BytesIO(handle.read())).pages[number - 1]
+    found = []
+
+    def visit(text, cm, tm, font, _size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text.strip(), x, y, str((font or {}).get("/BaseFont", ""))))
+
+    page.extract_text(visitor_text=visit)
+    return found, float(page.mediabox.width), float(page.mediabox.height)
+
+
+def test_page_numbers_stand_top_centre_from_the_second_page(published):
+    decision = ensure_document(published.pk, "decision")
+    first, _width, height = runs(decision, 1)
+    assert not [run for run in first if run[2] > height - 50 and run[0].isdigit()]
+    second, width, height = runs(decision, 2)
+    numbers = [run for run in second if run[0] == "2" and run[2] > height - 50]
+    assert numbers, second[:5]
+    assert abs(numbers[0][1] - width / 2) < 40
+
+
+def test_the_issuing_body_is_bold_and_the_national_title_one_line(cast, published):
+    session = CouncilSession.objects.create(
+        campaign=published,
+        number=1,
+        held_on=datetime.date(2026, 3, 10),
+        created_by=cast["secretariat"],
+    )
+    for document in (
+        ensure_document(published.pk, "decision"),
+        ensure_document(published.pk, f"minutes:{session.number}"),
+    ):
+        first, _width, _height = runs(document, 1)
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text(document).splitlines()[0] or any(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in run[0] for run in first
+        )
+        issuer = first[0]
+        assert "Bold" in issuer[3], issuer
