@@ -54,8 +54,9 @@ def unit_deadlines(
     campaigns = StageDeadline.objects.all()
     own = SubmissionDeadline.objects.all()
     if campaign_ids is not None:
-        campaigns = campaigns.filter(campaign_id__in=list(campaign_ids))
-        own = own.filter(submission__campaign_id__in=campaigns.values("campaign_id"))
+        ids = list(campaign_ids)
+        campaigns = campaigns.filter(campaign_id__in=ids)
+        own = own.filter(submission__campaign_id__in=ids)
     if submission_ids is not None:
         own = own.filter(submission_id__in=list(submission_ids))
     if stage is not None:

@@ -6,14 +6,14 @@ from appraisal.models import Campaign
 from appraisal.models.choices import Level, Role
 from appraisal.models.states import SubmissionState
 from appraisal.selectors.results import level_preview
-from appraisal.selectors.roles import role_holders
+from appraisal.selectors.roles import RoleHolders, role_holders
 from documents.publication import publication_keys
 from documents.tasks import enqueue_campaign_documents
 from notifications.services import notify_many
 from workflow.flows import CampaignFlow, SubmissionFlow
 from workflow.services.base import lock, run, run_locked
 from workflow.services.results import results_store
-from workflow.services.submissions import after_move
+from workflow.services.submissions import TELL_AFTER, after_move
 
 
 def _transition(
@@ -126,9 +126,11 @@ def campaign_publish(
         if locked.frameworks.filter(level=level).exists():
             results_store(campaign=locked, level=level, results=level_preview(locked, level))
     appraised = locked.submissions.filter(state=SubmissionState.APPRAISED, exclusion_reason="")
-    for submission in appraised.select_related("campaign").select_for_update(of=("self",)):
+    _kind, told = TELL_AFTER["publish"]
+    holders = RoleHolders(told, program_ids=[locked.program_id])
+    for submission in appraised.select_related("campaign", "unit").select_for_update(of=("self",)):
         run(SubmissionFlow, submission, "publish", actor=None, ip=ip)
-        after_move(submission, "publish")
+        after_move(submission, "publish", holders)
 
     enqueue_campaign_documents(locked.pk, publication_keys(locked))
     return locked

@@ -3,7 +3,6 @@ reminders."""
 
 from collections.abc import Sequence
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -151,22 +150,18 @@ def reviews_remind(*, reviews: Sequence[DomainReview], actor: User, ip: str | No
         [Role.COORDINATOR], program_ids={r.submission.campaign.program_id for r in rows}
     )
     waiting: dict[int, list[DomainReview]] = {}
+    users: dict[int, User] = {}
     for review in rows:
         people = (
-            [review.reviewer_id]
-            if review.reviewer_id
-            else [
-                user.pk
-                for user in coordinators(
-                    review.submission.campaign.program_id,
-                    [Role.COORDINATOR],
-                    review.organisation_id,
-                )
-            ]
+            [review.reviewer]
+            if review.reviewer
+            else coordinators(
+                review.submission.campaign.program_id, [Role.COORDINATOR], review.organisation_id
+            )
         )
-        for user_id in people:
-            waiting.setdefault(user_id, []).append(review)
-    users = get_user_model().objects.in_bulk(list(waiting))
+        for user in people:
+            users[user.pk] = user
+            waiting.setdefault(user.pk, []).append(review)
     for user_id, theirs in waiting.items():
         notify(
             recipient=users[user_id],

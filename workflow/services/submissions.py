@@ -11,7 +11,7 @@ from appraisal.models import DomainReview, FrameworkNode, Submission, Submission
 from appraisal.models.choices import NodeKind, Role, Stage
 from appraisal.models.states import SubmissionState
 from appraisal.selectors.reviews import routing_map
-from appraisal.selectors.roles import role_holders
+from appraisal.selectors.roles import RoleHolders, role_holders
 from appraisal.workdays import today
 from documents.services import evidence_freeze
 from documents.tasks import enqueue_self_assessment_report
@@ -47,17 +47,20 @@ TELL_AFTER = {
 }
 
 
-def after_move(submission: Submission, transition: str) -> None:
+def after_move(submission: Submission, transition: str, holders: RoleHolders | None = None) -> None:
     """What follows a report's move, called at the end of every service that moves one: the
     PDF report made again (once it is sent or submitted) and the people concerned told (the
-    e-mails and the worker's task leave on commit)."""
+    e-mails and the worker's task leave on commit). A service moving many reports passes the
+    role holders it read once."""
     if transition in REPORT_AFTER:
         enqueue_self_assessment_report(submission.pk)
     if transition in TELL_AFTER:
         kind, roles = TELL_AFTER[transition]
         unit = None if Role.SECRETARIAT in roles else submission.unit_id
+        program_id = submission.campaign.program_id
+        holders = holders or RoleHolders(roles, program_ids=[program_id])
         notify_many(
-            role_holders(submission.campaign.program_id, roles, unit),
+            holders(program_id, roles, unit),
             kind=kind,
             title=f"{submission.unit.name_vi} — {submission.campaign.year}",
             url_name="submission_detail",
