@@ -10,7 +10,7 @@ import re
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from appraisal.imports.submission_sheet import export_submission
 from appraisal.models import DomainReview, Submission, SubmissionDeadline
@@ -175,10 +175,17 @@ def test_a_proposal_waits_calmly_counts_stay_live_and_completion_confirms(
     expect(card.get_by_role("status")).to_contain_text("Chưa lưu")
     expect(card.locator(".alert-danger")).to_have_count(0)
     expect(card.get_by_label("Điểm đề xuất")).to_have_value("0")
-    with page.expect_response(re.compile(rf"/items/{first.pk}/propose/")):
-        card.get_by_label(re.compile("^Lý do")).fill("Chưa có quyết định giao dự toán")
-        card.get_by_label(re.compile("^Lý do")).blur()
-    expect(page.locator(f"#item-{first.pk}").get_by_role("status")).to_contain_text("Đã lưu")
+    # while the reason is on its way, the card says so once: the earlier "not saved" steps aside
+    held: list[Route] = []
+    propose = re.compile(rf"/items/{first.pk}/propose/")
+    page.route(propose, lambda route: held.append(route))
+    card.get_by_label(re.compile("^Lý do")).fill("Chưa có quyết định giao dự toán")
+    card.get_by_label(re.compile("^Lý do")).blur()
+    expect(card.get_by_role("status")).to_have_text("Đang lưu…")
+    with page.expect_response(propose):
+        held[0].continue_()
+    page.unroute(propose)
+    expect(card.get_by_role("status")).to_contain_text("Đã lưu")
     # the counts at the top follow without a reload
     expect(page.locator("#review-summary")).to_contain_text(f"Đã đề xuất 1/{len(items)}")
     expect(page.locator("#review-summary")).to_contain_text("1 tiêu chí điều chỉnh")
