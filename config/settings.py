@@ -265,6 +265,16 @@ REMINDER_OFFSETS = [
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Issued documents: which certificate signs for whom (documents/signing.py describes the
+# file; the demo writes one with throw-away certificates), and whether publication refuses
+# while the issuer's signer has no certificate.
+DOCUMENT_SIGNERS_FILE = Path(
+    os.environ.get("PARCOUNCIL_SIGNERS", BASE_DIR / "var" / "signing" / "signers.json")
+)
+DOCUMENTS_REQUIRE_SIGNATURE = os.environ.get("PARCOUNCIL_REQUIRE_SIGNATURE", "1") == "1"
+# seed_demo writes throw-away certificates there when none are configured (DEBUG only)
+DOCUMENTS_DEMO_CERTIFICATES = DEBUG
+
 # guardian: no anonymous object permissions are ever granted.
 ANONYMOUS_USER_NAME = "AnonymousUser"
 GUARDIAN_RAISE_403 = True

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from config.settings import *  # noqa: E402,F403
-from config.settings import Q_CLUSTER  # noqa: E402
+from config.settings import BASE_DIR, Q_CLUSTER  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -20,3 +20,8 @@ if DATABASES["default"]["ENGINE"] == "config.sqlite3":  # noqa: F405
     # In memory, one per process: each pytest-xdist worker has its own (pytest-django only
     # recognises Django's own engine name when it names the workers' databases).
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
+
+# no certificates unless a test configures them (tests/documents/test_signing.py)
+DOCUMENT_SIGNERS_FILE = BASE_DIR / "tests" / "no-signers.json"
+DOCUMENTS_REQUIRE_SIGNATURE = False
+DOCUMENTS_DEMO_CERTIFICATES = False

@@ -10,10 +10,12 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from appraisal.charts import bar_chart
@@ -26,9 +28,13 @@ from appraisal.models import (
     UnitResult,
 )
 from appraisal.selectors.public import PublishedLevel, Row, published_levels
-from documents.models import CampaignDocument
+from documents.issuers import NUMBERED, Issuer, default_or_saved, new_code
+from documents.models import CampaignDocument, Publication
+from documents.narratives import narrative
 from documents.reports import FONT_DIR
-from workflow.models import AuditEvent
+from documents.signers import Placement, configured_roles
+from workflow.audit import audit_record
+from workflow.models import AuditEvent, AuditKind
 
 
 @dataclass
@@ -75,21 +81,35 @@ def _levels_with_charts(campaign: Campaign) -> list[PublishedLevel]:
     return levels
 
 
+def _texts(campaign: Campaign) -> tuple:
+    """What the secretariat wrote and the issuing data: a draft shows their current state."""
+    publication = Publication.objects.filter(campaign=campaign).first()
+    issuer = issuer_of(campaign, publication)
+    texts = (publication.decision_text, publication.report_text) if publication else ("", "")
+    return (*texts, issuer.as_json())
+
+
 def build_decision(campaign: Campaign, key: str) -> Built:
     return Built(
         title=f"Quyết định công bố Chỉ số CCHC năm {campaign.year}",
         template="reports/decision.html",
         context=lambda: {"levels": _levels_with_charts(campaign)},
-        fingerprint=_hash("decision", campaign.name_vi, _results_rows(campaign)),
+        fingerprint=_hash("decision", campaign.name_vi, _results_rows(campaign), _texts(campaign)),
     )
+
+
+def _year_context(campaign: Campaign) -> dict:
+    levels = _levels_with_charts(campaign)
+    text = Publication.objects.filter(campaign=campaign).values_list("report_text", flat=True)
+    return {"levels": levels, "narrative": narrative(text.first() or "", campaign.year, levels)}
 
 
 def build_year_report(campaign: Campaign, key: str) -> Built:
     return Built(
         title=f"Báo cáo kết quả Chỉ số CCHC năm {campaign.year}",
         template="reports/year_report.html",
-        context=lambda: {"levels": _levels_with_charts(campaign)},
-        fingerprint=_hash("year", campaign.name_vi, _results_rows(campaign)),
+        context=lambda: _year_context(campaign),
+        fingerprint=_hash("year", campaign.name_vi, _results_rows(campaign), _texts(campaign)),
     )
 
 
@@ -135,7 +155,13 @@ def build_minutes(campaign: Campaign, key: str) -> Built:
     return Built(
         title=f"Biên bản phiên họp số {number} của Hội đồng thẩm định",
         template="reports/minutes.html",
-        context=lambda: {"session": session, "members": members, "agenda": agenda},
+        context=lambda: {
+            "session": session,
+            "members": members,
+            "agenda": agenda,
+            "draft": False,
+            "today": session.held_on,
+        },
         fingerprint=_hash(
             "minutes",
             session.held_on,
@@ -186,41 +212,193 @@ def builder(key: str):
     return BUILDERS[key.split(":", 1)[0]]
 
 
-def render(campaign: Campaign, built: Built) -> bytes:
+# a unit's result sheet is an annex of the decision: issued and signed with it, unnumbered,
+# citing the decision's number
+ISSUED = (*NUMBERED, "sheet")
+
+# archival (PDF/A-2b keeps fonts embedded and allows the signatures added afterwards) and
+# tagged for screen readers
+PDF_OPTIONS = {"pdf_variant": "pdf/a-2b", "pdf_tags": True}
+
+
+@dataclass
+class Stamp:
+    """What an issued document shows that a draft does not."""
+
+    number: int | None
+    symbol: str
+    issued_on: datetime.date
+    code: str
+    verify_url: str
+    qr: str
+    person: str
+    organisation: str
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}/{self.symbol}" if self.number else ""
+
+
+def issuer_of(campaign: Campaign, publication: Publication | None) -> Issuer:
+    """The issuing data a campaign's documents print: frozen at publication, the current
+    data (or its defaults) for drafts."""
+    if publication is not None and publication.snapshot:
+        return Issuer(**publication.snapshot)
+    return Issuer.of(default_or_saved(campaign.program.owner))
+
+
+def render(
+    campaign: Campaign, built: Built, stamp: Stamp | None = None
+) -> tuple[bytes, dict[str, Placement]]:
+    """The PDF and where its signatures' boxes were laid out (by element id)."""
     from weasyprint import HTML  # heavy: imported where it is used, in the worker
 
+    publication = Publication.objects.filter(campaign=campaign).first()
+    issuer = issuer_of(campaign, publication)
     with translation.override("vi"):
         html = render_to_string(
             built.template,
             {
-                **built.context(),
                 "campaign": campaign,
-                "today": timezone.localdate(),
+                "issuer": issuer,
+                "publication": publication,
+                "stamp": stamp,
+                "draft": stamp is None,
+                "decision_reference": decision_reference(issuer),
+                "today": stamp.issued_on if stamp else timezone.localdate(),
                 "font_dir": FONT_DIR.as_uri(),
+                # last: a document that is never a draft (the minutes) says so
+                **built.context(),
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**PDF_OPTIONS)
+    return document.write_pdf(**PDF_OPTIONS), placements(document)
+
+
+def placements(document) -> dict[str, Placement]:
+    """The signature boxes (elements with id "sig-…") as laid out, in PDF points."""
+    out = {}
+    for index, page in enumerate(document.pages):
+        for name, (x1, y1, x2, y2) in page.anchors.items():
+            if name.startswith("sig-"):
+                # CSS px → pt is 0.75; PDF counts y from the bottom of the page
+                bottom, top = (page.height - y2) * 0.75, (page.height - y1) * 0.75
+                out[name[4:]] = Placement(index, (x1 * 0.75, bottom, x2 * 0.75, top))
+    return out
+
+
+def decision_reference(issuer: Issuer) -> str:
+    number = issuer.numbers.get("decision")
+    return f"{number}/QĐ-{issuer.symbol}" if number else ""
+
+
+def kind_of(key: str) -> str:
+    return key.split(":", 1)[0]
 
 
 def ensure_document(campaign_id: int, key: str) -> CampaignDocument:
-    """Make the document unless a stored one shows the same data."""
+    """Make the document unless a stored one shows the same data. An issued document is
+    never made again: its signed bytes are the document."""
     campaign = Campaign.objects.select_related("program", "program__owner").get(pk=campaign_id)
-    built = builder(key)(campaign, key)
     existing = CampaignDocument.objects.filter(campaign=campaign, key=key).first()
+    if existing is not None and existing.issued_on is not None:
+        return existing
+    built = builder(key)(campaign, key)
+    snapshot = (
+        Publication.objects.filter(campaign=campaign).values_list("snapshot", flat=True).first()
+    )
+    if snapshot and kind_of(key) in ISSUED:
+        return issue_document(campaign, key, built, Issuer(**snapshot))
     if existing is not None and existing.fingerprint == built.fingerprint:
         return existing
-    pdf = render(campaign, built)
+    pdf, _boxes = render(campaign, built)
+    return _store(campaign, key, built, pdf)
+
+
+def _store(campaign: Campaign, key: str, built: Built, pdf: bytes, **issued) -> CampaignDocument:
     with transaction.atomic():
         document, _created = CampaignDocument.objects.select_for_update().get_or_create(
             campaign=campaign, key=key, defaults={"fingerprint": "", "title": built.title}
         )
+        if document.issued_on is not None:  # another worker issued it meanwhile
+            return document
         old_name = document.file.name if document.file else ""
         document.file.save(f"{key}.pdf", ContentFile(pdf), save=False)
         document.fingerprint, document.title = built.fingerprint, built.title[:255]
+        for name, value in issued.items():
+            setattr(document, name, value)
         document.save()
+        if issued:
+            audit_record(
+                kind=AuditKind.DOCUMENT,
+                actor=None,
+                program_id=campaign.program_id,
+                obj_type="campaign_document",
+                obj_id=document.pk,
+                action="issue",
+                new_value=issued["sha256"],
+                comment=f"{document.reference or key} · {built.title}"[:4000],
+                stage=campaign.state,
+            )
         if old_name:
             transaction.on_commit(lambda: document.file.storage.delete(old_name))
     return document
+
+
+def issue_document(campaign: Campaign, key: str, built: Built, issuer: Issuer) -> CampaignDocument:
+    """Render the document as issued (its number, date, verification code and QR), sign it
+    with the issuer's certificates where configured, and store the bytes once."""
+    from documents import signing  # heavy (pyHanko): imported where it is used, in the worker
+
+    kind = kind_of(key)
+    code = new_code()
+    url = f"{settings.SITE_URL}{reverse('verify_document', args=[code])}"
+    roles = configured_roles(issuer.code)
+    loaded = {role: signing.load_signer(issuer.code, role) for role in roles}
+    # the annexes carry the organisation's signature only; the decision and report both
+    if kind not in NUMBERED:
+        loaded.pop("person", None)
+    stamp = Stamp(
+        number=issuer.numbers.get(kind),
+        symbol=f"{SYMBOL_TYPES[kind]}-{issuer.symbol}",
+        issued_on=datetime.date.fromisoformat(issuer.issued_on),
+        code=code,
+        verify_url=url,
+        qr=segno.make(url, error="m").svg_data_uri(scale=2, border=0),
+        person=signing.subject_name(loaded["person"]) if "person" in loaded else "",
+        organisation=signing.subject_name(loaded["organisation"])
+        if "organisation" in loaded
+        else "",
+    )
+    pdf, boxes = render(campaign, built, stamp)
+    for role, signer in loaded.items():
+        pdf = signing.sign(
+            pdf,
+            signer,
+            field_name=f"ChuKy-{role}",
+            placement=boxes.get(role),
+            location=issuer.place,
+            reason=f"Ban hành {built.title}"[:200],
+        )
+    return _store(
+        campaign,
+        key,
+        built,
+        pdf,
+        issued_on=stamp.issued_on,
+        number=stamp.number,
+        symbol=stamp.symbol if stamp.number else "",
+        code=code,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        issuer_name=issuer.formal_name,
+        signer_name=issuer.signer_name,
+        signer_position=" / ".join(issuer.signer_position),
+        certificate="; ".join(filter(None, [stamp.person, stamp.organisation]))[:300],
+    )
+
+
+# a document's type in its symbol (Decree 30, Appendix III)
+SYMBOL_TYPES = {"decision": "QĐ", "year_report": "BC", "sheet": "PL", "minutes": "BB"}
 
 
 def publication_keys(campaign: Campaign) -> list[str]:

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from appraisal.models import RoleAssignment, ScoreItem, Submission
 from appraisal.models.choices import Role, ScoringMode
 from appraisal.selectors.workspace import workspace
+from documents.issuers import Issuer, default_or_saved
 from documents.models import GeneratedReport
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
@@ -27,7 +28,8 @@ def fingerprint(submission: Submission) -> str:
         .order_by("position")
         .values_list("node__code", "self_score", "explanation", "applicable", "evidence")
     )
-    payload = repr((submission.state, submission.unit.name_vi, list(rows))).encode()
+    issuer = Issuer.of(default_or_saved(submission.unit)).as_json()
+    payload = repr((submission.state, submission.unit.name_vi, issuer, list(rows))).encode()
     return hashlib.sha256(payload).hexdigest()
 
 
@@ -51,6 +53,9 @@ def render_self_assessment(submission: Submission) -> bytes:
         for i in d.items
         if i.scoring_mode == ScoringMode.SELF and i.evidence_count == 0
     ]
+    issuer = Issuer.of(default_or_saved(submission.unit))
+    if not issuer.signer_name and leader:
+        issuer.signer_name = leader.user.get_full_name()
     with translation.override("vi"):
         html = render_to_string(
             "reports/self_assessment.html",
@@ -60,6 +65,7 @@ def render_self_assessment(submission: Submission) -> bytes:
                 "overall": overall,
                 "without_evidence": without_evidence,
                 "leader": leader.user.get_full_name() if leader else "",
+                "issuer": issuer,
                 "today": timezone.localdate(),
                 "font_dir": FONT_DIR.as_uri(),
             },

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from documents import views
+from documents import verify, views
 
 urlpatterns = [
+    # public: anyone checks an issued document by the code printed beside its QR code
+    path("verify/", verify.verify_lookup, name="verify_lookup"),
+    path("verify/<str:code>/", verify.verify_document, name="verify_document"),
+    path("verify/<str:code>/download/", verify.verify_download, name="verify_download"),
     path("submissions/<int:pk>/evidence/", views.evidence_list, name="evidence_list"),
     path(
         "submissions/<int:pk>/evidence/upload/", views.evidence_upload_view, name="evidence_upload"

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from django.db.models import Case, F, Value, When
 
@@ -22,6 +23,7 @@ from workflow.services.campaigns import (
     campaign_set_deadline,
 )
 from workflow.services.frameworks import framework_import, framework_lock
+from workflow.services.issuers import issuer_profiles_load
 from workflow.services.programs import program_ensure
 from workflow.services.roles import role_grant
 from workflow.services.units import unit_names_load, units_load
@@ -54,6 +56,9 @@ def load_reference_data() -> Program:
     )
     import_sample(SAMPLE_MINISTRY, program)
     import_sample(SAMPLE_PROVINCE, program)
+    # the owner's issuing data as the demo keeps it: publication needs it complete
+    demo = yaml.safe_load((DATA_DIR / "demo.yaml").read_text(encoding="utf-8"))
+    issuer_profiles_load(demo["issuers"])
     return program
 
 

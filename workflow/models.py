@@ -15,6 +15,7 @@ class AuditKind(models.TextChoices):
     NOTE = "note", _("Ghi chú nội bộ")
     REMINDER = "reminder", _("Nhắc việc")
     ACCOUNT = "account", _("Tài khoản")
+    DOCUMENT = "document", _("Văn bản ban hành")
 
 
 class AuditEvent(models.Model):

@@ -13,6 +13,7 @@ from appraisal.models import (
     Campaign,
     DomainReview,
     Framework,
+    Organisation,
     Program,
     Query,
     RoleAssignment,
@@ -95,6 +96,14 @@ def secretariat_program_ids(user: Person) -> set[int]:
     if is_admin(user):
         return set(Program.objects.values_list("pk", flat=True))
     return {g.program_id for g in grants(user) if g.role == Role.SECRETARIAT}
+
+
+def can_edit_issuer_profile(user: Person, organisation: Organisation) -> bool:
+    """How an organisation's documents name it and who signs them: the secretariat of any
+    program, and the organisation's own leader."""
+    return bool(secretariat_program_ids(user)) or any(
+        g.role == Role.LEADER and g.organisation_id == organisation.pk for g in grants(user)
+    )
 
 
 def can_edit_calendar(user: Person) -> bool:

@@ -167,3 +167,23 @@ def sort_state(context, key: str) -> str:
 @register.filter
 def role_label(value: str) -> str:
     return str(Role(value).label) if value in Role.values else value
+
+
+@register.filter
+def decree_date(day) -> str:
+    """The date line of an administrative document (Decree 30/2020/NĐ-CP, Appendix I):
+    "ngày 05 tháng 3 năm 2026" — days below 10 and the months 1 and 2 with a leading 0."""
+    if not day:
+        return "ngày      tháng      năm      "
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@register.filter
+def roman(number: int) -> str:
+    """1 → I, 4 → IV: annexes are numbered in Roman figures."""
+    out, n = "", int(number)
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out

@@ -46,7 +46,7 @@ def test_the_decision_shows_the_ranking_in_vietnamese_format(published):
     assert (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in content and "Độc lập - Tự do - Hạnh phúc" in content
     )
-    assert "QUYẾT ĐỊNH" in content and "Nơi nhận" in content and "Phụ lục 1" in content
+    assert "QUYẾT ĐỊNH" in content and "Nơi nhận" in content and "Phụ lục I" in content
     assert "89,95" in content  # 61,95 + 28
     assert "88,01" in content  # 88,005 half up
 
@@ -151,13 +151,21 @@ def test_the_issuing_body_is_bold_and_the_national_title_one_line(cast, publishe
         held_on=datetime.date(2026, 3, 10),
         created_by=cast["secretariat"],
     )
-    for document in (
-        ensure_document(published.pk, "decision"),
-        ensure_document(published.pk, f"minutes:{session.number}"),
+    # the minutes: the council under its superior body, upright, the council bold
+    for document, issuing, superior in (
+        (ensure_document(published.pk, "decision"), "BỘ NỘI VỤ", None),
+        (
+            ensure_document(published.pk, f"minutes:{session.number}"),
+            "HỘI ĐỒNG THẨM ĐỊNH",
+            "BỘ NỘI VỤ",
+        ),
     ):
         first, _width, _height = runs(document, 1)
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text(document).splitlines()[0] or any(
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in run[0] for run in first
         )
-        issuer = first[0]
+        issuer = next(run for run in first if run[0] == issuing)
         assert "Bold" in issuer[3], issuer
+        if superior:
+            above = next(run for run in first if run[0] == superior)
+            assert "Bold" not in above[3] and above[2] > issuer[2], (above, issuer)

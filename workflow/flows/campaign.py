@@ -7,6 +7,7 @@ from appraisal import permissions
 from appraisal.models import SurveyResult
 from appraisal.models.choices import Stage
 from appraisal.models.states import CampaignState
+from documents.issuers import issue_problem
 from workflow.flows.base import CONDITION, BaseFlow, C, S, wire
 
 
@@ -47,6 +48,12 @@ class CampaignFlow(BaseFlow):
             missing == 0,
             _("Còn %(n)s đơn vị chưa có điểm điều tra xã hội học.") % {"n": missing},
         )
+
+    def issuer_ready(self) -> CONDITION:
+        """The program's owner has what its decision cannot be issued without (grounds,
+        signer, place, …) — named when it lacks any."""
+        problem = issue_problem(self.obj.program.owner)
+        return CONDITION(not problem, problem)
 
     @state.transition(
         source=C.DRAFT,
@@ -101,7 +108,7 @@ class CampaignFlow(BaseFlow):
     @state.transition(
         source=C.COUNCIL,
         target=C.PUBLISHED,
-        conditions=[this.all_appraised],
+        conditions=[this.all_appraised, this.issuer_ready],
         permission=this.may_manage,
     )
     def publish(self) -> None:

@@ -7,10 +7,13 @@ from appraisal.models.choices import Level, Role
 from appraisal.models.states import SubmissionState
 from appraisal.selectors.results import level_preview
 from appraisal.selectors.roles import RoleHolders, role_holders
+from documents.issuers import freeze
 from documents.publication import publication_keys
 from documents.tasks import enqueue_campaign_documents
 from notifications.services import notify_many
+from workflow.audit import audit_campaign
 from workflow.flows import CampaignFlow, SubmissionFlow
+from workflow.models import AuditKind
 from workflow.services.base import lock, run, run_locked
 from workflow.services.results import results_store
 from workflow.services.submissions import TELL_AFTER, after_move
@@ -120,6 +123,18 @@ def campaign_publish(
     points (unless excluded)."""
     locked = lock(Campaign, campaign.pk, "program")
     run(CampaignFlow, locked, "publish", actor=actor, comment=comment, ip=ip)
+    # the issuing data of the year's documents, dated and numbered from the owner's register
+    numbers = freeze(locked).snapshot or {}
+    audit_campaign(
+        locked,
+        "issue",
+        kind=AuditKind.DOCUMENT,
+        actor=actor,
+        ip=ip,
+        new_value=", ".join(
+            f"{kind} {number}" for kind, number in numbers.get("numbers", {}).items()
+        ),
+    )
     locked.published_at = timezone.now()
     locked.save(update_fields=["published_at"])
     for level in Level.values:

@@ -24,6 +24,7 @@ from appraisal.models import (
 )
 from appraisal.models.states import CampaignState
 from appraisal.workdays import add_working_days, today, working_days_before
+from documents.certificates import write_demo_signers
 from workflow.services.accounts import user_ensure
 from workflow.services.campaign_stages import campaign_open_self_assessment
 from workflow.services.campaigns import (
@@ -33,6 +34,7 @@ from workflow.services.campaigns import (
 )
 from workflow.services.council import council_member_add
 from workflow.services.frameworks import framework_ensure_locked
+from workflow.services.issuers import issuer_profiles_load
 from workflow.services.people import focal_point_propose, person_invite
 from workflow.services.programs import program_ensure
 from workflow.services.results import results_import
@@ -67,6 +69,19 @@ class Command(BaseCommand):
             "--provinces", type=int, help="with --scale: how many provincial programs"
         )
 
+    def _certificates(self, issuers: dict) -> None:
+        """Throw-away certificates so that the demo's documents are signed (never on a real
+        server: DOCUMENTS_DEMO_CERTIFICATES is on with DEBUG only)."""
+        path = settings.DOCUMENT_SIGNERS_FILE
+        if settings.DOCUMENTS_DEMO_CERTIFICATES and not path.exists():
+            write_demo_signers(
+                path.parent,
+                {
+                    code: (data["signer_name"], data["formal_name"])
+                    for code, data in issuers.items()
+                },
+            )
+
     def handle(
         self, *args, force: bool, through: str = "stories", scale: str | None = None, **options
     ) -> None:
@@ -89,6 +104,8 @@ class Command(BaseCommand):
                 owner=orgs[spec["owner"]],
                 actor=None,
             )
+            issuer_profiles_load(demo["issuers"])
+            self._certificates(demo["issuers"])
             frameworks = [
                 self._framework(data_dir / "frameworks" / name, program)
                 for name in demo["frameworks"]

@@ -160,6 +160,17 @@ class CampaignDocument(models.Model):
     file = models.FileField(upload_to=campaign_document_path, max_length=200)
     fingerprint = models.CharField(max_length=64)
     generated_at = models.DateTimeField(auto_now=True)
+    # issued: numbered (the decision, the year report), dated, signed; its bytes never change
+    # again. Until then a draft, marked "DỰ THẢO" on every page.
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=40, blank=True)
+    code = models.CharField(_("mã tra cứu"), max_length=16, null=True, blank=True, unique=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    issuer_name = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    certificate = models.CharField(_("chứng thư số"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("văn bản của đợt đánh giá")
@@ -171,3 +182,8 @@ class CampaignDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.key}"
+
+    @property
+    def reference(self) -> str:
+        """ "12/QĐ-BNV" once issued with a number; "" otherwise."""
+        return f"{self.number}/{self.symbol}" if self.number else ""

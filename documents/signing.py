@@ -1,0 +1,104 @@
+"""Digital signatures on issued documents (PAdES, with pyHanko), as Vietnamese electronic
+administrative documents carry them: the signer's signature in the signature block and the
+organisation's signature beside it (Decree 30/2020/NĐ-CP, Appendix I, part II).
+
+Keys never enter the database. Which certificate signs for whom is a JSON file on the server
+(settings.DOCUMENT_SIGNERS_FILE, set by PARCOUNCIL_SIGNERS), paths relative to it:
+
+    {"tsa": "http://tsa.example/",                     # optional timestamp authority
+     "issuers": {"BNV": {
+        "person": {"pkcs12": "bnv-minister.p12", "passphrase_file": "bnv-minister.pass"},
+        "organisation": {"pkcs11": {"module": "/usr/lib/softhsm/libsofthsm2.so",
+                                    "token": "BNV", "key": "seal", "cert": "seal",
+                                    "pin_file": "bnv-seal.pin"}},
+        "chain": ["ca.pem"]}}}
+
+A signature's visible part is drawn by the document itself (WeasyPrint, with a font that
+has every Vietnamese letter); the signature's widget is placed over it."""
+
+import io
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+from pyhanko.stamp import TextStampStyle
+
+from documents.signers import Placement, SigningNotConfigured, config, entry
+
+# the widget draws nothing: the page already shows the signature's text
+BLANK = TextStampStyle(stamp_text=" ", border_width=0, background=None)
+
+
+def _secret(base: Path, given: dict, key: str) -> str | None:
+    name = given.get(key)
+    return (base / name).read_text(encoding="utf-8").strip() if name else None
+
+
+def load_signer(issuer_code: str, role: str) -> signers.Signer:
+    """The pyHanko signer for the issuer's role, from a PKCS#12 file or a PKCS#11 token."""
+    found = entry(issuer_code, role)
+    if found is None:
+        raise SigningNotConfigured(f"{issuer_code}:{role}")
+    given, chain_names, base = found
+    chain = [load_cert_from_pemder(str(base / name)) for name in chain_names]
+    if "pkcs12" in given:
+        passphrase = _secret(base, given, "passphrase_file")
+        signer = signers.SimpleSigner.load_pkcs12_data(
+            (base / given["pkcs12"]).read_bytes(),
+            other_certs=chain,
+            passphrase=passphrase.encode() if passphrase else None,
+        )
+        return signer
+    token = given["pkcs11"]
+    session = open_pkcs11_session(
+        token["module"],
+        token_criteria=TokenCriteria(label=token["token"]),
+        user_pin=_secret(base, token, "pin_file"),
+    )
+    return PKCS11Signer(
+        session, cert_label=token.get("cert"), key_label=token.get("key"), ca_chain=chain
+    )
+
+
+def subject_name(signer: signers.Signer) -> str:
+    """The certificate's holder as people read it (its common name)."""
+    cert: asn1_x509.Certificate = signer.signing_cert
+    return str(cert.subject.native.get("common_name", cert.subject.human_friendly))
+
+
+def sign(
+    pdf: bytes,
+    signer: signers.Signer,
+    *,
+    field_name: str,
+    placement: Placement | None,
+    location: str,
+    reason: str,
+) -> bytes:
+    """Add one PAdES signature (a new revision: earlier signatures stay valid)."""
+    tsa = config().get("tsa")
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        location=location,
+        reason=reason,
+    )
+    spec = fields.SigFieldSpec(
+        field_name,
+        box=tuple(round(v) for v in placement.box) if placement else None,  # type: ignore[arg-type]
+        on_page=placement.page if placement else 0,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer,
+        timestamper=timestamps.HTTPTimeStamper(tsa) if tsa else None,
+        stamp_style=BLANK,
+        new_field_spec=spec,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    return pdf_signer.sign_pdf(writer).getvalue()
