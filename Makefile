@@ -6,9 +6,10 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 HOST ?= 127.0.0.1:8000
 # System packages: gettext compiles the translations, pango is WeasyPrint's layout engine,
 # chromium runs the browser tests, fonts-liberation2 carries the Vietnamese-complete serif,
-# postgresql-client backs up and restores in the backup test (bench/load.py installs wrk).
+# postgresql-client backs up and restores in the backup test, softhsm2 is the PKCS#11 token
+# the signing tests sign from (bench/load.py installs wrk).
 APT_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2
-APT_TEST := $(APT_RUN) chromium postgresql-client
+APT_TEST := $(APT_RUN) chromium postgresql-client softhsm2
 
 .PHONY: install system-deps system-deps-test messages messages-update run worker test lint check clean-db \
 	bench-data bench-pages bench-results bench-pdfs bench-load

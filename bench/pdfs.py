@@ -10,6 +10,11 @@ one result sheet per unit — and starts `manage.py qcluster` with W workers on 
 as production runs it. It prints the total time until the last PDF is stored, the time per
 PDF (a sample made again one at a time: the decision, the year report, `--sample` sheets),
 and the peak memory (resident set) of each process of the cluster.
+
+The year is issued as publication issues it (issue 17): the owner's issuing data complete,
+throw-away certificates for its signer and its organisation, the data frozen and the decision
+and report numbered, so every PDF is rendered as PDF/A and signed twice (the sheets once).
+`--drafts` measures the unsigned drafts instead.
 """
 
 import argparse
@@ -69,6 +74,27 @@ def build(units: int):
     return Campaign.objects.get(state=CampaignState.PUBLISHED)
 
 
+def issue(campaign, directory: Path) -> Path:
+    """Publication's issue: complete issuing data, certificates, frozen and numbered."""
+    from documents.certificates import write_demo_signers
+    from documents.issuers import default_or_saved, freeze
+    from workflow.services.issuers import issuer_profile_save
+
+    owner = campaign.program.owner
+    profile = issuer_profile_save(
+        organisation=owner,
+        data={"signer_name": "Nguyễn Văn An", "grounds": "Kế hoạch xác định Chỉ số CCHC (bench)"},
+        actor=None,
+    )
+    signers = write_demo_signers(
+        directory, {owner.code: (profile.signer_name, profile.formal_name)}
+    )
+    settings.DOCUMENT_SIGNERS_FILE = signers
+    assert default_or_saved(owner).signer_name
+    freeze(campaign)
+    return signers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -76,6 +102,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=80)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=10, help="sheets timed one by one")
+    parser.add_argument("--drafts", action="store_true", help="unsigned drafts, not issued")
     parser.add_argument("--timeout", type=int, default=900, help="seconds to wait at most")
     parser.add_argument(
         "--kill-after",
@@ -114,6 +141,8 @@ def main() -> None:
         started = time.perf_counter()
         with transaction.atomic():
             campaign = build(args.units)
+            if not args.drafts:
+                env["PARCOUNCIL_SIGNERS"] = str(issue(campaign, scratch / "signing"))
         print(f"data built in {time.perf_counter() - started:.1f} s")
         keys = publication_keys(campaign)
         with transaction.atomic():
@@ -172,7 +201,8 @@ def main() -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(
         f"{machine()}; {args.units} units, {len(keys)} PDFs (decision, year report, "
-        f"{len(keys) - 2} result sheets), {args.workers} workers"
+        f"{len(keys) - 2} result sheets), {args.workers} workers, "
+        + ("unsigned drafts" if args.drafts else "issued: PDF/A, signed")
     )
     print(
         f"total until the last PDF is stored: {total:.1f} s "

@@ -148,6 +148,7 @@ def build_minutes(campaign: Campaign, key: str) -> Built:
     members = list(
         CouncilMember.objects.filter(campaign=campaign).select_related("user", "organisation")
     )
+    absent_ids = set(session.absent.values_list("pk", flat=True))
     agenda = list(session.agenda.select_related("unit").order_by("level", "unit__code"))
     decided = session_decisions(session, agenda)
     for submission in agenda:
@@ -158,6 +159,10 @@ def build_minutes(campaign: Campaign, key: str) -> Built:
         context=lambda: {
             "session": session,
             "members": members,
+            "present": [m for m in members if m.pk not in absent_ids],
+            "absent": [m for m in members if m.pk in absent_ids],
+            "chair": next((m for m in members if m.position == "chair"), None),
+            "secretary": next((m for m in members if m.position == "secretary"), None),
             "agenda": agenda,
             "draft": False,
             "today": session.held_on,
@@ -167,6 +172,9 @@ def build_minutes(campaign: Campaign, key: str) -> Built:
             session.held_on,
             session.place,
             session.minutes,
+            session.starts_at,
+            session.ends_at,
+            sorted(absent_ids),
             [(m.user_id, m.position) for m in members],
             [(s.pk, s.decision) for s in agenda],
         ),
@@ -364,22 +372,27 @@ def issue_document(campaign: Campaign, key: str, built: Built, issuer: Issuer) -
         issued_on=datetime.date.fromisoformat(issuer.issued_on),
         code=code,
         verify_url=url,
-        qr=segno.make(url, error="m").svg_data_uri(scale=2, border=0),
+        # a PNG: WeasyPrint places it faster than it draws the same code as SVG
+        qr=segno.make(url, error="m").png_data_uri(scale=4, border=0),
         person=signing.subject_name(loaded["person"]) if "person" in loaded else "",
         organisation=signing.subject_name(loaded["organisation"])
         if "organisation" in loaded
         else "",
     )
-    pdf, boxes = render(campaign, built, stamp)
-    for role, signer in loaded.items():
-        pdf = signing.sign(
-            pdf,
-            signer,
-            field_name=f"ChuKy-{role}",
-            placement=boxes.get(role),
-            location=issuer.place,
-            reason=f"Ban hành {built.title}"[:200],
-        )
+    try:
+        pdf, boxes = render(campaign, built, stamp)
+        for role, signer in loaded.items():
+            pdf = signing.sign(
+                pdf,
+                signer,
+                field_name=f"ChuKy-{role}",
+                placement=boxes.get(role),
+                location=issuer.place,
+                reason=f"Ban hành {built.title}"[:200],
+            )
+    finally:
+        for signer in loaded.values():
+            signing.release(signer)
     return _store(
         campaign,
         key,

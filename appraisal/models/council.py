@@ -47,6 +47,13 @@ class CouncilSession(models.Model):
     place = models.CharField(_("địa điểm"), max_length=200, blank=True)
     agenda = models.ManyToManyField(Submission, related_name="council_sessions", blank=True)
     minutes = models.TextField(_("nội dung biên bản"), blank=True)
+    # what the minutes record of the meeting itself (Decree 30: a Biên bản states when it
+    # began and ended and who was there)
+    starts_at = models.TimeField(_("bắt đầu lúc"), null=True, blank=True)
+    ends_at = models.TimeField(_("kết thúc lúc"), null=True, blank=True)
+    absent = models.ManyToManyField(
+        CouncilMember, related_name="absences", blank=True, verbose_name=_("vắng mặt")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

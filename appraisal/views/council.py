@@ -134,11 +134,22 @@ def council_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         permissions.require(secretariat)
         try:
+            times = {}
+            for name in ("starts_at", "ends_at"):
+                given = request.POST.get(name, "").strip()
+                try:
+                    times[name] = datetime.time.fromisoformat(given) if given else None
+                except ValueError as exc:
+                    raise ValidationError(_("Giờ không hợp lệ (giờ:phút).")) from exc
             council_session_minutes(
                 session=session,
                 minutes=request.POST.get("minutes", ""),
                 actor=request.user,
                 ip=client_ip(request),
+                absent=CouncilMember.objects.filter(
+                    campaign=campaign, pk__in=posted_ids(request, "absent")
+                ),
+                **times,
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, problem_text(exc))
@@ -155,6 +166,7 @@ def council_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "members": CouncilMember.objects.filter(campaign=campaign).select_related(
                 "user", "organisation"
             ),
+            "absent_ids": set(session.absent.values_list("pk", flat=True)),
             "secretariat": secretariat,
             "minutes_key": f"minutes:{session.number}",
         },

@@ -1,11 +1,13 @@
 """The end of the year in the browser: the council sits and confirms, the survey is imported,
 the secretariat publishes, and anyone reads the results and downloads the decision."""
 
+import io
 import re
 from decimal import Decimal as D
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from appraisal.models import ScoreItem, Submission
 from tests.browser.test_self_assessment_path import login
@@ -84,6 +86,19 @@ def test_council_survey_publication_public_page_and_decision(
     page.get_by_role("button", name="Kiểm tra tệp").click()
     page.get_by_role("button", name="Xác nhận cập nhật 2 đơn vị").click()
     expect(page.get_by_text("Đã cập nhật điểm điều tra của 2 đơn vị.")).to_be_visible()
+    # the year's texts and the signer, kept in the app before issue
+    page.goto(f"{base}/campaigns/{campaign.pk}/")
+    page.get_by_role("link", name="Văn bản công bố").click()
+    page.get_by_label("Nội dung bổ sung của quyết định").fill(
+        "Các cơ quan, đơn vị xây dựng kế hoạch khắc phục hạn chế trong quý I."
+    )
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã lưu nội dung văn bản công bố.")).to_be_visible()
+    page.get_by_role("link", name=re.compile("thông tin ban hành")).click()
+    expect(page.get_by_label("Tên cơ quan ban hành")).to_have_value("Bộ Nội vụ")
+    page.get_by_label("Họ và tên người ký").fill("Lê Thị Hoa")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã lưu thông tin ban hành văn bản.")).to_be_visible()
     page.goto(f"{base}/campaigns/{campaign.pk}/")
     page.get_by_role("link", name="Công bố…").click()
     expect(page.get_by_text("Hồ sơ được công bố kết quả")).to_be_visible()
@@ -102,3 +117,24 @@ def test_council_survey_publication_public_page_and_decision(
     response = page.request.get(f"{base}/results/national/{campaign.year}/decision.pdf")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body()[:5] == b"%PDF-"
+    first = PdfReader(io.BytesIO(response.body())).pages[0].extract_text()
+    assert "Số: 1/QĐ-BNV" in first and "Lê Thị Hoa" in first
+    assert "xây dựng kế hoạch khắc phục hạn chế" in first
+    code = re.search(r"mã tra cứu ([A-Z0-9]{10})", first).group(1)
+
+    # anyone checks it: the code typed from paper, then the file they received
+    decision = tmp_path / "quyet-dinh.pdf"
+    decision.write_bytes(response.body())
+    page.goto(f"{base}/verify/")
+    page.get_by_label("Mã tra cứu").fill(code.lower())
+    page.get_by_role("button", name="Tra cứu").click()
+    expect(page.get_by_role("heading", name="Văn bản đã ban hành")).to_be_visible()
+    expect(page.get_by_text("1/QĐ-BNV")).to_be_visible()
+    page.set_input_files("#id_file", str(decision))
+    page.get_by_role("button", name="Kiểm tra", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Đúng là văn bản đã ban hành")
+    forged = tmp_path / "sua.pdf"
+    forged.write_bytes(response.body() + b"% one byte more\n")
+    page.set_input_files("#id_file", str(forged))
+    page.get_by_role("button", name="Kiểm tra", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("KHÔNG phải văn bản đã ban hành")

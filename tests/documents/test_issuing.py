@@ -5,6 +5,7 @@ pyHanko validates (and a changed byte that it catches), PDF/A, and the public ch
 import datetime
 import hashlib
 import io
+import json
 import re
 import threading
 
@@ -22,10 +23,11 @@ from pypdf import PdfReader
 
 from appraisal.models import Organisation
 from appraisal.templatetags.parcouncil import decree_date
-from documents.certificates import write_demo_signers
+from documents.certificates import pem, write_demo_signers
 from documents.issuers import default_profile, freeze, issue_problem, missing, next_number
 from documents.models import CampaignDocument, IssuerProfile, Register
 from documents.publication import ensure_document
+from tests.documents import softhsm
 from tests.documents.test_publication_documents import published  # noqa: F401
 from workflow.flows import CampaignFlow
 from workflow.models import AuditEvent
@@ -206,7 +208,7 @@ def test_anyone_checks_a_document_by_its_code_and_by_upload(client, issued):
         {"file": SimpleUploadedFile("qd.pdf", same, "application/pdf")},
     )
     assert "Đúng là văn bản đã ban hành" in answer.content.decode()
-    changed = same.replace(b"/Producer", b"/Producxr", 1)
+    changed = same[:1000] + bytes([same[1000] ^ 1]) + same[1001:]
     answer = client.post(
         reverse("verify_document", args=[decision.code]),
         {"file": SimpleUploadedFile("qd.pdf", changed, "application/pdf")},
@@ -253,3 +255,49 @@ def test_the_secretariat_and_the_units_leader_keep_the_issuing_data_in_the_app(c
     assert client.get(reverse("organisation_issuing", args=["01"])).status_code == 403
     client.force_login(cast["secretariat"])
     assert client.get(reverse("organisation_issuing", args=["01"])).status_code == 200
+
+
+@pytest.fixture(scope="session")
+def token_ca(tmp_path_factory):
+    """One SoftHSM2 token per test process, its organisation key made on the token."""
+    softhsm.configure(tmp_path_factory.mktemp("softhsm"))
+    return softhsm.make_token("BNV-SEAL", "seal", "Bộ Nội vụ")
+
+
+def test_the_organisations_signature_comes_from_a_pkcs11_token(
+    published,  # noqa: F811
+    tmp_path,
+    settings,
+    token_ca,
+):
+    directory = tmp_path / "signing"
+    write_demo_signers(directory, {"BNV": ("Trần Văn Minh", "Bộ Nội vụ")})
+    (directory / "token-ca.pem").write_bytes(pem(token_ca.cert))
+    (directory / "seal.pin").write_text(softhsm.PIN)
+    config = json.loads((directory / "signers.json").read_text())
+    config["issuers"]["BNV"]["organisation"] = {
+        "pkcs11": {
+            "module": softhsm.MODULE,
+            "token": "BNV-SEAL",
+            "key": "seal",
+            "cert": "seal",
+            "pin_file": "seal.pin",
+        }
+    }
+    (directory / "signers.json").write_text(json.dumps(config))
+    settings.DOCUMENT_SIGNERS_FILE = directory / "signers.json"
+    with transaction.atomic():
+        freeze(published)
+    data = pdf_of(ensure_document(published.pk, "decision"))
+    signatures = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    person, organisation = signatures
+    roots = [
+        load_cert_from_pemder(str(directory / "ca.pem")),
+        load_cert_from_pemder(str(directory / "token-ca.pem")),
+    ]
+    for signature in signatures:
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots))
+        assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    status = validate_pdf_signature(organisation, ValidationContext(trust_roots=roots))
+    assert status.signing_cert.subject.native["common_name"] == "Bộ Nội vụ"
+    assert status.signing_cert.issuer.native["common_name"] == "parcouncil test token CA"

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 from appraisal.models import Campaign, CouncilSession
 from documents.models import CampaignDocument
 from documents.publication import ensure_document, publication_keys
+from workflow.services.council import council_member_add, council_session_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,65 @@ def test_minutes_of_a_session(cast, published):
     )
     content = text(ensure_document(published.pk, f"minutes:{session.number}"))
     assert "BIÊN BẢN" in content and "Hội đồng thống nhất kết quả." in content
+
+
+def test_the_minutes_record_the_meeting_its_people_and_who_signs(cast, published, orgs):
+    """When it began and ended, who was there and who was not, what was concluded for each
+    unit on the day, and the secretary's and the chair's names under their signatures."""
+    chair = council_member_add(
+        campaign=published,
+        user=cast["chair"],
+        position="chair",
+        organisation=orgs["BNV"],
+        actor=None,
+    )
+    secretary = council_member_add(
+        campaign=published,
+        user=cast["secretariat"],
+        position="secretary",
+        organisation=orgs["BNV"],
+        actor=None,
+    )
+    away = council_member_add(
+        campaign=published,
+        user=cast["finance_member"],
+        position="member",
+        organisation=orgs["BTC"],
+        actor=None,
+    )
+    session = CouncilSession.objects.create(
+        campaign=published,
+        number=1,
+        held_on=datetime.date(2026, 3, 5),
+        place="Hà Nội",
+        created_by=cast["secretariat"],
+    )
+    with pytest.raises(ValidationError):  # ends before it begins: refused, nothing written
+        council_session_minutes(
+            session=session,
+            minutes="x",
+            actor=cast["secretariat"],
+            starts_at=datetime.time(10),
+            ends_at=datetime.time(9),
+        )
+    council_session_minutes(
+        session=session,
+        minutes="Hội đồng thống nhất.",
+        actor=cast["secretariat"],
+        starts_at=datetime.time(8, 30),
+        ends_at=datetime.time(11, 15),
+        absent=[away],
+    )
+    content = text(ensure_document(published.pk, "minutes:1"))
+    assert "08 giờ 30, ngày 05 tháng 3 năm 2026" in content
+    assert "kết thúc lúc 11 giờ 15" in content
+    assert "Có mặt: 2/3" in content and "Vắng mặt:" in content
+    present, absent = content.split("Vắng mặt:")[0], content.split("Vắng mặt:")[1]
+    assert cast["finance_member"].get_full_name() in absent.split("II. NỘI DUNG")[0]
+    assert cast["chair"].get_full_name() in present
+    signatures = content.split("THƯ KÝ HỘI ĐỒNG")[-1]
+    assert secretary.user.get_full_name() in signatures and chair.user.get_full_name() in signatures
+    assert "DỰ THẢO" not in content  # minutes record a meeting: never a draft
 
 
 def test_the_year_page_links_every_published_document(client, published):

@@ -116,9 +116,17 @@ def council_session_create(
 
 @transaction.atomic
 def council_session_minutes(
-    *, session: CouncilSession, minutes: str, actor: User, ip: str | None = None
+    *,
+    session: CouncilSession,
+    minutes: str,
+    actor: User,
+    ip: str | None = None,
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
+    absent: Iterable[CouncilMember] | None = None,
 ) -> CouncilSession:
-    """Record the minutes of a session (the text of the Biên bản)."""
+    """Record the minutes of a session (the text of the Biên bản), when the meeting began
+    and ended, and which members were absent; every change in the audit trail."""
     session = (
         CouncilSession.objects.select_for_update().select_related("campaign").get(pk=session.pk)
     )
@@ -126,17 +134,36 @@ def council_session_minutes(
     minutes = minutes.strip()
     if len(minutes) > 20000:
         raise ValidationError(_("Biên bản dài quá 20000 ký tự."))
-    if minutes != session.minutes:
-        audit_campaign(
-            session.campaign,
-            "council_minutes",
-            kind=AuditKind.ASSIGNMENT,
-            actor=actor,
-            ip=ip,
-            field=str(session.number),
-            old_value=session.minutes,
-            new_value=minutes,
-        )
-        session.minutes = minutes
-        session.save(update_fields=["minutes"])
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise ValidationError(_("Giờ kết thúc phải sau giờ bắt đầu."))
+    absent = list(absent) if absent is not None else list(session.absent.all())
+    if any(member.campaign_id != session.campaign_id for member in absent):
+        raise ValidationError(_("Người vắng mặt phải là thành viên Hội đồng của đợt này."))
+    before = {
+        "minutes": session.minutes,
+        "starts_at": str(session.starts_at or ""),
+        "ends_at": str(session.ends_at or ""),
+        "absent": ",".join(str(m.pk) for m in session.absent.order_by("pk")),
+    }
+    after = {
+        "minutes": minutes,
+        "starts_at": str(starts_at or ""),
+        "ends_at": str(ends_at or ""),
+        "absent": ",".join(str(m.pk) for m in sorted(absent, key=lambda m: m.pk)),
+    }
+    for name, value in after.items():
+        if value != before[name]:
+            audit_campaign(
+                session.campaign,
+                "council_minutes",
+                kind=AuditKind.ASSIGNMENT,
+                actor=actor,
+                ip=ip,
+                field=f"{session.number}:{name}" if name != "minutes" else str(session.number),
+                old_value=before[name],
+                new_value=value,
+            )
+    session.minutes, session.starts_at, session.ends_at = minutes, starts_at, ends_at
+    session.save(update_fields=["minutes", "starts_at", "ends_at"])
+    session.absent.set(absent)
     return session
