@@ -98,17 +98,7 @@ def default_or_saved(org: Organisation) -> IssuerProfile:
 
 
 # what an issued decision cannot do without, by field, in the order the form shows them
-REQUIRED = (
-    "formal_name",
-    "symbol",
-    "place",
-    "authority",
-    "signer_position",
-    "signer_name",
-    "grounds",
-    "proposer",
-    "implementers",
-)
+REQUIRED = tuple(name for name in IssuerProfile.EDITABLE if name != "superior_body")
 
 
 def missing(profile: IssuerProfile) -> list[str]:

@@ -2,9 +2,12 @@
 the organisation's leader), and the texts of a year's decision and report (the
 secretariat, until publication freezes them)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import ModelForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +20,28 @@ from appraisal.problems import problem_text
 from appraisal.requests import AuthenticatedRequest, client_ip
 from documents.issuers import default_or_saved, issue_problem, missing
 from documents.models import Publication
-from documents.narratives import TOKEN
 from workflow.services.issuers import issuer_profile_save, publication_texts_save
+
+
+def _form_page(
+    request: AuthenticatedRequest,
+    form: ModelForm,
+    save: Callable[[dict], object],
+    done: str,
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """The page with its form; a valid form saved through its service (a refusal shown on
+    the form, nothing written), then the page again with a message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, problem_text(exc))
+        else:
+            messages.success(request, done)
+            return redirect(request.path)
+    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,31 +50,20 @@ def organisation_issuing(request: AuthenticatedRequest, code: str) -> HttpRespon
     organisation = get_object_or_404(Organisation, code=code)
     permissions.require(permissions.can_edit_issuer_profile(request.user, organisation))
     profile = default_or_saved(organisation)
-    form = IssuerProfileForm(request.POST or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        try:
-            issuer_profile_save(
-                organisation=organisation,
-                data=form.cleaned_data,
-                actor=request.user,
-                ip=client_ip(request),
-            )
-        except ValidationError as exc:
-            form.add_error(None, problem_text(exc))
-        else:
-            messages.success(request, _("Đã lưu thông tin ban hành văn bản."))
-            return redirect("organisation_issuing", code=organisation.code)
-    return render(
+    return _form_page(
         request,
+        IssuerProfileForm(request.POST or None, instance=profile),
+        lambda data: issuer_profile_save(
+            organisation=organisation, data=data, actor=request.user, ip=client_ip(request)
+        ),
+        _("Đã lưu thông tin ban hành văn bản."),
         "appraisal/organisation_issuing.html",
         {
             "organisation": organisation,
-            "form": form,
             "saved": profile.pk is not None,
             "missing": missing(profile),
             "problem": issue_problem(organisation),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -63,27 +75,18 @@ def campaign_publication(request: AuthenticatedRequest, pk: int) -> HttpResponse
     publication = Publication.objects.filter(campaign=campaign).first() or Publication(
         campaign=campaign
     )
-    form = PublicationTextForm(request.POST or None, instance=publication)
-    if request.method == "POST" and form.is_valid():
-        try:
-            publication_texts_save(
-                campaign=campaign, data=form.cleaned_data, actor=request.user, ip=client_ip(request)
-            )
-        except ValidationError as exc:
-            form.add_error(None, problem_text(exc))
-        else:
-            messages.success(request, _("Đã lưu nội dung văn bản công bố."))
-            return redirect("campaign_publication", pk=campaign.pk)
-    return render(
+    return _form_page(
         request,
+        PublicationTextForm(request.POST or None, instance=publication),
+        lambda data: publication_texts_save(
+            campaign=campaign, data=data, actor=request.user, ip=client_ip(request)
+        ),
+        _("Đã lưu nội dung văn bản công bố."),
         "appraisal/campaign_publication.html",
         {
             "campaign": campaign,
-            "form": form,
             "frozen": bool(publication.snapshot),
             "owner": campaign.program.owner,
             "problem": issue_problem(campaign.program.owner),
-            "tokens": TOKEN.pattern,
         },
-        status=400 if form.errors else 200,
     )

@@ -21,7 +21,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from appraisal.models import Organisation
+from appraisal.models import Campaign, Organisation
 from appraisal.templatetags.parcouncil import decree_date
 from documents.certificates import pem, write_demo_signers
 from documents.issuers import default_profile, freeze, issue_problem, missing, next_number
@@ -32,6 +32,7 @@ from tests.documents.test_publication_documents import published  # noqa: F401
 from workflow.flows import CampaignFlow
 from workflow.models import AuditEvent
 from workflow.services.base import offer
+from workflow.services.campaign_stages import campaign_publish
 from workflow.services.issuers import FIELDS, issuer_profile_save
 
 pytestmark = pytest.mark.django_db
@@ -72,11 +73,17 @@ def test_publication_refuses_naming_what_the_decision_lacks(orgs, campaign_facto
         freeze(campaign)
     assert "căn cứ ban hành" in str(refused.value)
     assert not Register.objects.exists()
-    # the campaign page offers publish disabled with the same words (once it is the stage)
-    flow = CampaignFlow(campaign, actor=None)
-    assert not flow.issuer_ready()
-    _ok, why = offer(CampaignFlow, campaign, "publish", cast["secretariat"])
-    assert why == "" or "căn cứ ban hành" in why
+    # at the council stage, every report settled: the campaign page offers "publish"
+    # disabled, with the same words, and the service refuses with them
+    Campaign.objects.filter(pk=campaign.pk).update(state="council")
+    campaign.submissions.update(exclusion_reason="ngoài phạm vi của phép thử")
+    campaign.refresh_from_db()
+    ok, why = offer(CampaignFlow, campaign, "publish", cast["secretariat"])
+    assert not ok and "họ và tên người ký" in why and "căn cứ ban hành" in why
+    with pytest.raises(ValidationError, match="căn cứ ban hành"):
+        campaign_publish(campaign=campaign, actor=cast["secretariat"])
+    campaign.refresh_from_db()
+    assert campaign.state == "council" and not Register.objects.exists()
 
 
 def test_register_numbers_are_gap_free_a_rolled_back_issue_gives_its_number_back(orgs):
