@@ -2,12 +2,12 @@
 30/2020/NĐ-CP, Appendix I): the publication decision with its ranking annexes, the year
 report with its charts, each unit's result sheet, and the council's session minutes.
 
-Each document has a key and a fingerprint of the data it shows; `ensure_document` makes it
-only when no stored copy shows the same data, so running it twice is harmless."""
+Each document has a key and a fingerprint of the data it shows (documents/builders.py);
+`ensure_document` makes a draft only when no stored copy shows the same data, and issues a
+published year's documents once (numbered, dated, signed), so running it twice is harmless."""
 
 import datetime
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import segno
@@ -18,207 +18,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from appraisal.charts import bar_chart
-from appraisal.models import (
-    Campaign,
-    CouncilMember,
-    CouncilSession,
-    ScoreItem,
-    Submission,
-    UnitResult,
-)
-from appraisal.selectors.public import PublishedLevel, Row, published_levels
-from documents.issuers import NUMBERED, Issuer, default_or_saved, new_code
+from appraisal.models import Campaign, UnitResult
+from documents.builders import Built, builder, issuer_of
+from documents.issuers import NUMBERED, Issuer, new_code
 from documents.models import CampaignDocument, Publication
-from documents.narratives import narrative
 from documents.reports import FONT_DIR
 from documents.signers import Placement, configured_roles
 from workflow.audit import audit_record
-from workflow.models import AuditEvent, AuditKind
-
-
-@dataclass
-class Built:
-    title: str
-    template: str
-    # made only when the PDF is rendered: a request that checks whether the stored copy is
-    # current needs the fingerprint alone, not the tables and charts
-    context: Callable[[], dict]
-    fingerprint: str
-
-
-def _hash(*parts) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def _results_rows(campaign: Campaign) -> list:
-    return list(
-        UnitResult.objects.filter(campaign=campaign)
-        .order_by("level", "rank", "unit__code")
-        .values_list("unit__code", "index", "rank", "group", "previous_index")
-    )
-
-
-def _levels_with_charts(campaign: Campaign) -> list[PublishedLevel]:
-    levels = published_levels(campaign)
-    for level in levels:
-        level.ranking_chart = bar_chart(
-            [(row.name_vi, row.index, row.result.group) for row in level.ranked],
-            title=f"Chỉ số CCHC năm {campaign.year} — {level.label}",
-            reference=level.average,
-            reference_label="Trung bình",
-        )
-        level.domain_chart = bar_chart(
-            [(f"{code}. {name}", value, "") for code, name, value in level.domains],
-            title="Chỉ số thành phần trung bình theo lĩnh vực",
-        )
-        counts = [(f"Nhóm {g}", level.groups.get(g, 0), g) for g in "ABCD"]
-        level.group_chart = bar_chart(
-            [(label, n, g) for label, n, g in counts],
-            title="Phân bố theo nhóm",
-            maximum=max([n for _l, n, _g in counts] + [1]),
-        )
-    return levels
-
-
-def _texts(campaign: Campaign) -> tuple:
-    """What the secretariat wrote and the issuing data: a draft shows their current state."""
-    publication = Publication.objects.filter(campaign=campaign).first()
-    issuer = issuer_of(campaign, publication)
-    texts = (publication.decision_text, publication.report_text) if publication else ("", "")
-    return (*texts, issuer.as_json())
-
-
-def build_decision(campaign: Campaign, key: str) -> Built:
-    return Built(
-        title=f"Quyết định công bố Chỉ số CCHC năm {campaign.year}",
-        template="reports/decision.html",
-        context=lambda: {"levels": _levels_with_charts(campaign)},
-        fingerprint=_hash("decision", campaign.name_vi, _results_rows(campaign), _texts(campaign)),
-    )
-
-
-def _year_context(campaign: Campaign) -> dict:
-    levels = _levels_with_charts(campaign)
-    text = Publication.objects.filter(campaign=campaign).values_list("report_text", flat=True)
-    return {"levels": levels, "narrative": narrative(text.first() or "", campaign.year, levels)}
-
-
-def build_year_report(campaign: Campaign, key: str) -> Built:
-    return Built(
-        title=f"Báo cáo kết quả Chỉ số CCHC năm {campaign.year}",
-        template="reports/year_report.html",
-        context=lambda: _year_context(campaign),
-        fingerprint=_hash("year", campaign.name_vi, _results_rows(campaign), _texts(campaign)),
-    )
-
-
-def build_sheet(campaign: Campaign, key: str) -> Built:
-    code = key.split(":", 1)[1]
-    result = UnitResult.objects.select_related("unit").get(campaign=campaign, unit__code=code)
-    submission = Submission.objects.filter(campaign=campaign, unit=result.unit).first()
-    items = (
-        list(
-            ScoreItem.objects.filter(submission=submission)
-            .select_related("node")
-            .order_by("position")
-        )
-        if submission
-        else []
-    )
-    return Built(
-        title=f"Phiếu kết quả Chỉ số CCHC năm {campaign.year} — {result.unit.name_in(campaign.year, 'vi')}",
-        template="reports/result_sheet.html",
-        context=lambda: {"result": result, "row": Row(result, campaign.year), "items": items},
-        fingerprint=_hash(
-            "sheet",
-            result.index,
-            result.rank,
-            [
-                (i.node.code, i.self_score, i.final_score, i.final_reason, i.review_reason)
-                for i in items
-            ],
-        ),
-    )
-
-
-def build_minutes(campaign: Campaign, key: str) -> Built:
-    number = int(key.split(":", 1)[1])
-    session = CouncilSession.objects.get(campaign=campaign, number=number)
-    members = list(
-        CouncilMember.objects.filter(campaign=campaign).select_related("user", "organisation")
-    )
-    absent_ids = set(session.absent.values_list("pk", flat=True))
-    agenda = list(session.agenda.select_related("unit").order_by("level", "unit__code"))
-    decided = session_decisions(session, agenda)
-    for submission in agenda:
-        submission.decision = decided.get(submission.pk, "Chưa quyết định tại phiên họp")
-    return Built(
-        title=f"Biên bản phiên họp số {number} của Hội đồng thẩm định",
-        template="reports/minutes.html",
-        context=lambda: {
-            "session": session,
-            "members": members,
-            "present": [m for m in members if m.pk not in absent_ids],
-            "absent": [m for m in members if m.pk in absent_ids],
-            "chair": next((m for m in members if m.position == "chair"), None),
-            "secretary": next((m for m in members if m.position == "secretary"), None),
-            "agenda": agenda,
-            "draft": False,
-            "today": session.held_on,
-        },
-        fingerprint=_hash(
-            "minutes",
-            session.held_on,
-            session.place,
-            session.minutes,
-            session.starts_at,
-            session.ends_at,
-            sorted(absent_ids),
-            [(m.user_id, m.position) for m in members],
-            [(s.pk, s.decision) for s in agenda],
-        ),
-    )
-
-
-# what the council decided of a report at a meeting, as the minutes record it
-COUNCIL_DECISIONS = {
-    "appraise": "Hội đồng chốt điểm",
-    "send_back_to_review": "Trả về thẩm định lại",
-}
-
-
-def session_decisions(session: CouncilSession, agenda: list) -> dict[int, str]:
-    """The council's decision on each report on the day of the meeting (the last one that
-    day), from the audit trail — never the report's state when the minutes are printed."""
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(session.held_on, datetime.time.min, tzinfo=zone)
-    events = AuditEvent.objects.filter(
-        object_type="submission",
-        action__in=list(COUNCIL_DECISIONS),
-        submission_id__in=[s.pk for s in agenda],
-        created_at__gte=start,
-        created_at__lt=start + datetime.timedelta(days=1),
-    ).order_by("seq")
-    out: dict[int, str] = {}
-    for submission_id, action, comment in events.values_list("submission_id", "action", "comment"):
-        text = COUNCIL_DECISIONS[action]
-        if submission_id is not None:
-            out[submission_id] = f"{text}: {comment}" if comment else text
-    return out
-
-
-BUILDERS = {
-    "decision": build_decision,
-    "year_report": build_year_report,
-    "sheet": build_sheet,
-    "minutes": build_minutes,
-}
-
-
-def builder(key: str):
-    return BUILDERS[key.split(":", 1)[0]]
-
+from workflow.models import AuditKind
 
 # a unit's result sheet is an annex of the decision: issued and signed with it, unnumbered,
 # citing the decision's number
@@ -245,14 +52,6 @@ class Stamp:
     @property
     def reference(self) -> str:
         return f"{self.number}/{self.symbol}" if self.number else ""
-
-
-def issuer_of(campaign: Campaign, publication: Publication | None) -> Issuer:
-    """The issuing data a campaign's documents print: frozen at publication, the current
-    data (or its defaults) for drafts."""
-    if publication is not None and publication.snapshot:
-        return Issuer(**publication.snapshot)
-    return Issuer.of(default_or_saved(campaign.program.owner))
 
 
 def render(

@@ -17,10 +17,10 @@ from appraisal.models.states import CampaignState, SubmissionState
 from appraisal.problems import problem_text
 from appraisal.requests import AuthenticatedRequest, client_ip
 from appraisal.selectors.public import get_published
+from documents.builders import builder
 from documents.files import CONTENT_TYPES
 from documents.forms import BindForm, UploadForm
 from documents.models import Binding, CampaignDocument, Document, DocumentVersion, GeneratedReport
-from documents.publication import builder
 from documents.services import (
     evidence_bind,
     evidence_replace,

@@ -56,7 +56,7 @@ def test_averages_show_two_decimals(client, two_years):  # noqa: F811
 
 def test_the_minutes_record_the_meetings_decision_not_todays_state(cast, campaign):
     from appraisal.models import Submission
-    from documents.publication import build_minutes
+    from documents.builders import build_minutes
     from workflow.audit import audit_record
     from workflow.models import AuditKind
 
