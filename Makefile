@@ -7,9 +7,10 @@ HOST ?= 127.0.0.1:8000
 # System packages: gettext compiles the translations, pango is WeasyPrint's layout engine,
 # chromium runs the browser tests, fonts-liberation2 carries the Vietnamese-complete serif,
 # postgresql-client backs up and restores in the backup test, softhsm2 is the PKCS#11 token
-# the signing tests sign from (bench/load.py installs wrk).
+# the signing tests sign from, poppler-utils draws the PDFs the layout tests look at
+# (bench/load.py installs wrk).
 APT_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2
-APT_TEST := $(APT_RUN) chromium postgresql-client softhsm2
+APT_TEST := $(APT_RUN) chromium postgresql-client softhsm2 poppler-utils
 
 .PHONY: install system-deps system-deps-test messages messages-update run worker test lint check clean-db \
 	bench-data bench-pages bench-results bench-pdfs bench-load

@@ -111,6 +111,7 @@ urlpatterns = [
     path("items/<int:pk>/propose/", reviews.item_propose, name="item_propose"),
     path("items/<int:pk>/note/", reviews.item_note, name="item_note"),
     path("queries/<int:pk>/", queries.query_detail, name="query_detail"),
+    path("queries/<int:pk>/letter.pdf", queries.query_letter, name="query_letter"),
     path("queries/<int:pk>/<slug:name>/", queries.query_action, name="query_action"),
     path("submissions/<int:pk>/queries/", queries.submission_queries, name="submission_queries"),
     path("campaigns/<int:pk>/survey/", results.survey_page, name="survey_page"),

@@ -14,11 +14,15 @@ from appraisal.models import (
     Campaign,
     CouncilMember,
     CouncilSession,
+    Organisation,
     ScoreItem,
     Submission,
     UnitResult,
 )
-from appraisal.selectors.public import PublishedLevel, Row, published_levels
+from appraisal.models.choices import Level
+from appraisal.models.states import CampaignState
+from appraisal.selectors.public import PublishedLevel, Row, levels_of, published_levels
+from appraisal.selectors.results import level_preview, result_rows
 from documents.issuers import Issuer, default_or_saved
 from documents.models import Publication
 from documents.narratives import narrative
@@ -48,15 +52,37 @@ def _hash(*parts) -> str:
 
 
 def _results_rows(campaign: Campaign) -> list:
-    return list(
+    stored = list(
         UnitResult.objects.filter(campaign=campaign)
         .order_by("level", "rank", "unit__code")
         .values_list("unit__code", "index", "rank", "group", "previous_index")
     )
+    if stored or campaign.state != CampaignState.COUNCIL:
+        return stored
+    return [
+        (r.unit_id, r.index, r.rank, r.group, r.previous_index) for r in draft_results(campaign)
+    ]
+
+
+def draft_results(campaign: Campaign) -> list[UnitResult]:
+    """The year's results as publication would store them now (unsaved): what a draft
+    decision and report show in their annexes while the council sits."""
+    rows = []
+    for level in Level.values:
+        if campaign.frameworks.filter(level=level).exists():
+            rows += result_rows(campaign, level, level_preview(campaign, level))
+    units = Organisation.objects.prefetch_related("former_names").in_bulk(
+        {row.unit_id for row in rows}
+    )
+    for row in rows:
+        row.unit = units[row.unit_id]
+    return rows
 
 
 def _levels_with_charts(campaign: Campaign) -> list[PublishedLevel]:
     levels = published_levels(campaign)
+    if not levels and campaign.state == CampaignState.COUNCIL:
+        levels = levels_of(draft_results(campaign), campaign.year)
     for level in levels:
         level.ranking_chart = bar_chart(
             [(row.name_vi, row.index, row.result.group) for row in level.ranked],

@@ -1,6 +1,7 @@
 """Published results as the public sees them: read from the stored snapshot
 (`UnitResult`), never recomputed. Nothing of a year is public before it is published."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -105,9 +106,15 @@ def published_levels(campaign: Campaign) -> list[PublishedLevel]:
         .prefetch_related("unit__former_names")
         .order_by("level", "rank", "unit__code")
     )
+    return levels_of(results, campaign.year)
+
+
+def levels_of(results: Iterable[UnitResult], year: int) -> list[PublishedLevel]:
+    """Levels, rankings and aggregates of results ordered by level and rank: stored ones,
+    or a draft's computed now (their units loaded with their former names)."""
     by_level: dict[str, list[Row]] = {}
     for result in results:
-        by_level.setdefault(result.level, []).append(Row(result, campaign.year))
+        by_level.setdefault(result.level, []).append(Row(result, year))
     levels = []
     region_labels = dict(Region.choices)
     for level, label in Level.choices:

@@ -168,3 +168,41 @@ def previous_indices(campaign: Campaign, level: str) -> dict[int, Decimal]:
 def level_preview(campaign: Campaign, level: str) -> LevelResults:
     """The results of a level as they would be published now."""
     return compute_level(level_inputs(campaign, level), previous_indices(campaign, level))
+
+
+def _components(parts: list[Component]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": part.code,
+            "name_vi": part.name_vi,
+            "name_en": part.name_en,
+            "points": str(part.points),
+            "max": str(part.maximum),
+        }
+        for part in parts
+    ]
+
+
+def result_rows(campaign: Campaign, level: str, results: LevelResults) -> list[UnitResult]:
+    """A level's computed results as the rows publication stores (unsaved)."""
+    return [
+        UnitResult(
+            campaign=campaign,
+            unit_id=result.unit.unit_id,
+            level=level,
+            appraisal_points=result.unit.appraisal_points,
+            survey_points=result.unit.survey_points,
+            total_points=result.total,
+            max_points=result.unit.max_points,
+            index=result.index.quantize(Decimal("0.00000001")),
+            group=result.group,
+            ranked=result.unit.ranked,
+            rank=result.rank,
+            previous_index=result.previous,
+            components={
+                "domains": _components(result.unit.domains),
+                "criteria": _components(result.unit.criteria),
+            },
+        )
+        for result in results.results
+    ]

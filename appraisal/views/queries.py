@@ -16,6 +16,7 @@ from appraisal.problems import form_problems, problem_text
 from appraisal.requests import MAX_BULK, AuthenticatedRequest, client_ip, posted_ids
 from appraisal.selectors import reviews as review_selectors
 from appraisal.workdays import today
+from documents import letters
 from workflow.services import queries as query_services
 
 
@@ -57,6 +58,15 @@ def query_raise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def query_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     query = permissions.get_query_for_user(request, pk)
     return render(request, "appraisal/query_detail.html", _query_context(request, query))
+
+
+@login_required
+def query_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The query as the reviewing body's official letter (PDF), for those who see it."""
+    query = permissions.get_query_for_user(request, pk)
+    response = HttpResponse(letters.query_letter(query), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="yeu-cau-{query.pk}.pdf"'
+    return response
 
 
 def _query_context(request: AuthenticatedRequest, query, **extra) -> dict:

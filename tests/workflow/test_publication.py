@@ -6,8 +6,10 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from appraisal.models import ScoreItem, Submission, SurveyResult, UnitResult
+from documents.publication import ensure_document
 from tests.conftest import fill_self_scores
 from workflow.services.campaign_stages import (
     campaign_publish,
@@ -17,6 +19,11 @@ from workflow.services.campaign_stages import (
 from workflow.services.results import submission_exclude
 
 pytestmark = pytest.mark.django_db
+
+
+def text_of(document) -> str:
+    with document.file.open("rb") as handle:
+        return "\n".join(page.extract_text() for page in PdfReader(handle).pages)
 
 
 @pytest.fixture
@@ -117,3 +124,25 @@ def test_the_secretariat_publishes_from_the_campaign_page(client, personas, in_c
     client.post(publish, {"typed": str(in_council.year)})
     in_council.refresh_from_db()
     assert in_council.state == "published"
+
+
+def test_the_draft_decision_shows_the_ranking_as_it_stands_then_publication_issues_it(
+    personas, in_council
+):
+    """While the council sits the secretariat reads the draft (DỰ THẢO, no number) with the
+    ranking as publication would store it now; a change of a final score remakes the draft;
+    publication then issues it with the owner's first number of the year."""
+    for submission in in_council.submissions.select_related("unit"):
+        SurveyResult.objects.create(campaign=in_council, unit=submission.unit, points=D(20))
+    draft = ensure_document(in_council.pk, "decision")
+    content = text_of(draft)
+    assert "DỰ THẢO" in content and "Số: /QĐ-BNV" in content
+    assert "Tỉnh Bắc Ninh" in content and "Bộ Tư pháp" in content  # both levels' annexes
+    assert draft.issued_on is None and not UnitResult.objects.exists()
+    ScoreItem.objects.filter(submission__unit__code="01").update(final_score=0)
+    remade = ensure_document(in_council.pk, "decision")
+    assert remade.fingerprint != draft.fingerprint
+    campaign_publish(campaign=in_council, actor=personas["secretariat"])
+    issued = ensure_document(in_council.pk, "decision")  # what the worker does after commit
+    assert issued.issued_on is not None and issued.reference == "1/QĐ-BNV"
+    assert "DỰ THẢO" not in text_of(issued) and "Số: 1/QĐ-BNV" in text_of(issued)

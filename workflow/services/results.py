@@ -4,7 +4,6 @@ and the survey points. Every import is checked as a whole and written all or not
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from appraisal import permissions
 from appraisal.imports.tables import domain_parts, first_time, name_key, read_points, read_table
-from appraisal.index import Component, LevelResults, UnitInput, compute_level
+from appraisal.index import LevelResults, UnitInput, compute_level
 from appraisal.models import (
     Campaign,
     Organisation,
@@ -24,49 +23,16 @@ from appraisal.models import (
 from appraisal.models.choices import Level, Ranked
 from appraisal.models.states import CampaignState
 from appraisal.problems import Problem, ProblemsError
-from appraisal.selectors.results import previous_indices
+from appraisal.selectors.results import previous_indices, result_rows
 from workflow.audit import audit_record
 from workflow.models import AuditKind
-
-
-def _components(parts: list[Component]) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": part.code,
-            "name_vi": part.name_vi,
-            "name_en": part.name_en,
-            "points": str(part.points),
-            "max": str(part.maximum),
-        }
-        for part in parts
-    ]
 
 
 def results_store(*, campaign: Campaign, level: str, results: LevelResults) -> int:
     """Store a level's results as published: replaces that level's rows of this campaign
     (so running it twice gives the same rows). Runs in the caller's transaction."""
     UnitResult.objects.filter(campaign=campaign, level=level).delete()
-    rows = [
-        UnitResult(
-            campaign=campaign,
-            unit_id=result.unit.unit_id,
-            level=level,
-            appraisal_points=result.unit.appraisal_points,
-            survey_points=result.unit.survey_points,
-            total_points=result.total,
-            max_points=result.unit.max_points,
-            index=result.index.quantize(Decimal("0.00000001")),
-            group=result.group,
-            ranked=result.unit.ranked,
-            rank=result.rank,
-            previous_index=result.previous,
-            components={
-                "domains": _components(result.unit.domains),
-                "criteria": _components(result.unit.criteria),
-            },
-        )
-        for result in results.results
-    ]
+    rows = result_rows(campaign, level, results)
     UnitResult.objects.bulk_create(rows)
     return len(rows)
 
