@@ -10,6 +10,8 @@ import re
 import threading
 
 import pytest
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +29,7 @@ from documents.certificates import pem, write_demo_signers
 from documents.issuers import default_profile, freeze, issue_problem, missing, next_number
 from documents.models import CampaignDocument, IssuerProfile, Register
 from documents.publication import ensure_document
-from tests.documents import softhsm
+from tests.documents import softhsm, tsa
 from tests.documents.test_publication_documents import published  # noqa: F401
 from workflow.flows import CampaignFlow
 from workflow.models import AuditEvent
@@ -308,3 +310,33 @@ def test_the_organisations_signature_comes_from_a_pkcs11_token(
     status = validate_pdf_signature(organisation, ValidationContext(trust_roots=roots))
     assert status.signing_cert.subject.native["common_name"] == "Bộ Nội vụ"
     assert status.signing_cert.issuer.native["common_name"] == "parcouncil test token CA"
+
+
+@pytest.fixture
+def local_tsa():
+    server = tsa.LocalTSA()
+    yield server
+    server.stop()
+
+
+def test_a_configured_timestamp_authority_stamps_every_signature(
+    published,  # noqa: F811
+    signers,
+    local_tsa,
+):
+    config = json.loads((signers / "signers.json").read_text())
+    config["tsa"] = local_tsa.url
+    (signers / "signers.json").write_text(json.dumps(config))
+    with transaction.atomic():
+        freeze(published)
+    data = pdf_of(ensure_document(published.pk, "decision"))
+    assert local_tsa.requests == 2  # one timestamp per signature
+    roots = [
+        load_cert_from_pemder(str(signers / "ca.pem")),
+        asn1_x509.Certificate.load(local_tsa.ca.cert.public_bytes(Encoding.DER)),
+    ]
+    for signature in PdfFileReader(io.BytesIO(data)).embedded_signatures:
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots))
+        assert status.bottom_line, status.pretty_print_details()
+        stamp = status.timestamp_validity
+        assert stamp is not None and stamp.intact and stamp.valid and stamp.trusted
