@@ -10,8 +10,7 @@ from django.utils import timezone, translation
 
 from appraisal.models import Query
 from documents.issuers import Issuer, default_or_saved
-from documents.publication import PDF_OPTIONS
-from documents.reports import FONT_DIR
+from documents.stamping import FONT_DIR, PDF_OPTIONS
 
 
 def query_letter(query: Query) -> bytes:

@@ -8,50 +8,25 @@ published year's documents once (numbered, dated, signed), so running it twice i
 
 import datetime
 import hashlib
-from dataclasses import dataclass
 
-import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from appraisal.models import Campaign, UnitResult
 from documents.builders import Built, builder, issuer_of
-from documents.issuers import NUMBERED, Issuer, new_code
+from documents.issuers import NUMBERED, Issuer
 from documents.models import CampaignDocument, Publication
-from documents.reports import FONT_DIR
-from documents.signers import Placement, configured_roles
+from documents.signers import Placement
+from documents.stamping import FONT_DIR, PDF_OPTIONS, Signatures, Stamp, placements
 from workflow.audit import audit_record
 from workflow.models import AuditKind
 
 # a unit's result sheet is an annex of the decision: issued and signed with it, unnumbered,
 # citing the decision's number
 ISSUED = (*NUMBERED, "sheet")
-
-# archival (PDF/A-2b keeps fonts embedded and allows the signatures added afterwards) and
-# tagged for screen readers
-PDF_OPTIONS = {"pdf_variant": "pdf/a-2b", "pdf_tags": True}
-
-
-@dataclass
-class Stamp:
-    """What an issued document shows that a draft does not."""
-
-    number: int | None
-    symbol: str
-    issued_on: datetime.date
-    code: str
-    verify_url: str
-    qr: str
-    person: str
-    organisation: str
-
-    @property
-    def reference(self) -> str:
-        return f"{self.number}/{self.symbol}" if self.number else ""
 
 
 def render(
@@ -80,18 +55,6 @@ def render(
         )
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**PDF_OPTIONS)
     return document.write_pdf(**PDF_OPTIONS), placements(document)
-
-
-def placements(document) -> dict[str, Placement]:
-    """The signature boxes (elements with id "sig-…") as laid out, in PDF points."""
-    out = {}
-    for index, page in enumerate(document.pages):
-        for name, (x1, y1, x2, y2) in page.anchors.items():
-            if name.startswith("sig-"):
-                # CSS px → pt is 0.75; PDF counts y from the bottom of the page
-                bottom, top = (page.height - y2) * 0.75, (page.height - y1) * 0.75
-                out[name[4:]] = Placement(index, (x1 * 0.75, bottom, x2 * 0.75, top))
-    return out
 
 
 def decision_reference(issuer: Issuer) -> str:
@@ -154,59 +117,20 @@ def _store(campaign: Campaign, key: str, built: Built, pdf: bytes, **issued) -> 
 
 def issue_document(campaign: Campaign, key: str, built: Built, issuer: Issuer) -> CampaignDocument:
     """Render the document as issued (its number, date, verification code and QR), sign it
-    with the issuer's certificates where configured, and store the bytes once."""
-    from documents import signing  # heavy (pyHanko): imported where it is used, in the worker
-
+    with the issuer's certificates where configured, and store the bytes once. The annexes
+    carry the organisation's signature only; the decision and the report both."""
     kind = kind_of(key)
-    code = new_code()
-    url = f"{settings.SITE_URL}{reverse('verify_document', args=[code])}"
-    roles = configured_roles(issuer.code)
-    loaded = {role: signing.load_signer(issuer.code, role) for role in roles}
-    # the annexes carry the organisation's signature only; the decision and report both
-    if kind not in NUMBERED:
-        loaded.pop("person", None)
-    stamp = Stamp(
+    with Signatures(
+        issuer,
         number=issuer.numbers.get(kind),
         symbol=f"{SYMBOL_TYPES[kind]}-{issuer.symbol}",
         issued_on=datetime.date.fromisoformat(issuer.issued_on),
-        code=code,
-        verify_url=url,
-        # a PNG: WeasyPrint places it faster than it draws the same code as SVG
-        qr=segno.make(url, error="m").png_data_uri(scale=4, border=0),
-        person=signing.subject_name(loaded["person"]) if "person" in loaded else "",
-        organisation=signing.subject_name(loaded["organisation"])
-        if "organisation" in loaded
-        else "",
-    )
-    try:
-        pdf, boxes = render(campaign, built, stamp)
-        for role, signer in loaded.items():
-            pdf = signing.sign(
-                pdf,
-                signer,
-                field_name=f"ChuKy-{role}",
-                placement=boxes.get(role),
-                location=issuer.place,
-                reason=f"Ban hành {built.title}"[:200],
-            )
-    finally:
-        for signer in loaded.values():
-            signing.release(signer)
-    return _store(
-        campaign,
-        key,
-        built,
-        pdf,
-        issued_on=stamp.issued_on,
-        number=stamp.number,
-        symbol=stamp.symbol if stamp.number else "",
-        code=code,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        issuer_name=issuer.formal_name,
-        signer_name=issuer.signer_name,
-        signer_position=" / ".join(issuer.signer_position),
-        certificate="; ".join(filter(None, [stamp.person, stamp.organisation]))[:300],
-    )
+        roles=("person", "organisation") if kind in NUMBERED else ("organisation",),
+    ) as signatures:
+        pdf, boxes = render(campaign, built, signatures.stamp)
+        pdf = signatures.sign(pdf, boxes, f"Ban hành {built.title}")
+    record = signatures.stamp.record(issuer, hashlib.sha256(pdf).hexdigest())
+    return _store(campaign, key, built, pdf, **record)
 
 
 # a document's type in its symbol (Decree 30, Appendix III)

@@ -1,8 +1,15 @@
 """The self-assessment report (Báo cáo tự đánh giá, chấm điểm) as a PDF in the layout of
-Vietnamese administrative documents (Decree 30/2020/NĐ-CP, Appendix I)."""
+Vietnamese administrative documents (Decree 30/2020/NĐ-CP, Appendix I).
 
+Until the unit's leader approves and sends it, the report is a draft (DỰ THẢO, no number),
+made again whenever what it shows changes. The approval numbers it from the unit's outgoing
+register (`number_report`, in the approving transaction); the worker then renders it once as
+issued — date, number, verification code, the unit's signatures where configured — and it
+never changes again. A self-assessment reopened and sent again gets a new report and a new
+number; the earlier one is kept (superseded) so that what was sent can still be checked."""
+
+import datetime
 import hashlib
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,11 +20,17 @@ from django.utils import timezone, translation
 
 from appraisal.models import RoleAssignment, ScoreItem, Submission
 from appraisal.models.choices import Role, ScoringMode
+from appraisal.models.states import SubmissionState
 from appraisal.selectors.workspace import workspace
-from documents.issuers import Issuer, default_or_saved
+from documents.issuers import Issuer, default_or_saved, new_code, next_number
 from documents.models import GeneratedReport
+from documents.signers import Placement
+from documents.stamping import FONT_DIR, PDF_OPTIONS, Signatures, Stamp, placements
+from workflow.audit import audit_record
+from workflow.models import AuditKind
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+# where a sent report goes back to being a draft (reopened, returned)
+BEFORE_SENDING = (SubmissionState.DRAFT, SubmissionState.PENDING_APPROVAL)
 
 
 def fingerprint(submission: Submission) -> str:
@@ -33,10 +46,7 @@ def fingerprint(submission: Submission) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def render_self_assessment(submission: Submission) -> bytes:
-    from weasyprint import HTML  # heavy: imported where it is used, in the worker
-
-    domains, overall = workspace(submission)
+def _leader_name(submission: Submission) -> str:
     leader = (
         RoleAssignment.objects.filter(
             program_id=submission.campaign.program_id,
@@ -47,15 +57,28 @@ def render_self_assessment(submission: Submission) -> bytes:
         .order_by("granted_at")
         .first()
     )
+    return leader.user.get_full_name() if leader else ""
+
+
+def unit_issuer(submission: Submission) -> Issuer:
+    """The unit as its report names it; its leader signs unless the unit names a signer."""
+    issuer = Issuer.of(default_or_saved(submission.unit))
+    issuer.signer_name = issuer.signer_name or _leader_name(submission)
+    return issuer
+
+
+def render_self_assessment(
+    submission: Submission, stamp: Stamp | None = None
+) -> tuple[bytes, dict[str, Placement]]:
+    from weasyprint import HTML  # heavy: imported where it is used, in the worker
+
+    domains, overall = workspace(submission)
     without_evidence = [
         i
         for d in domains
         for i in d.items
         if i.scoring_mode == ScoringMode.SELF and i.evidence_count == 0
     ]
-    issuer = Issuer.of(default_or_saved(submission.unit))
-    if not issuer.signer_name and leader:
-        issuer.signer_name = leader.user.get_full_name()
     with translation.override("vi"):
         html = render_to_string(
             "reports/self_assessment.html",
@@ -64,38 +87,114 @@ def render_self_assessment(submission: Submission) -> bytes:
                 "domains": domains,
                 "overall": overall,
                 "without_evidence": without_evidence,
-                "leader": leader.user.get_full_name() if leader else "",
-                "issuer": issuer,
-                "today": timezone.localdate(),
+                "issuer": unit_issuer(submission),
+                "stamp": stamp,
+                "draft": stamp is None,
+                "today": stamp.issued_on if stamp else timezone.localdate(),
                 "font_dir": FONT_DIR.as_uri(),
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**PDF_OPTIONS)
+    return document.write_pdf(**PDF_OPTIONS), placements(document)
+
+
+def _current(submission: Submission):
+    return GeneratedReport.objects.filter(
+        submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT, superseded=False
+    )
+
+
+def number_report(submission: Submission) -> GeneratedReport:
+    """At the leader's approval, inside its transaction: the report of this version takes
+    the next number of the unit's register for the year (an earlier issued report is kept,
+    superseded). The worker renders it afterwards (`ensure_self_assessment_report`)."""
+    assert transaction.get_connection().in_atomic_block, "numbered with the approval"
+    report = _current(submission).select_for_update().first()
+    if report is not None and report.issued_on is not None:
+        report.superseded = True
+        report.save(update_fields=["superseded"])
+        report = None
+    report = report or GeneratedReport(
+        submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
+    )
+    issuer = unit_issuer(submission)
+    today = timezone.localdate()
+    report.issued_on, report.number = today, next_number(submission.unit, today.year)
+    report.symbol, report.code = f"BC-{issuer.symbol}", new_code()
+    report.issuer_name, report.signer_name = issuer.formal_name, issuer.signer_name
+    report.signer_position = " / ".join(issuer.signer_position)
+    report.sha256 = report.fingerprint = ""
+    report.save()
+    return report
 
 
 def ensure_self_assessment_report(submission_id: int) -> GeneratedReport:
-    """Make the report unless the stored one already shows the current data. Safe to run
-    twice (the unique row is locked while it is made)."""
-    submission = Submission.objects.select_related("campaign", "unit", "framework").get(
-        pk=submission_id
-    )
+    """The report as it stands: an issued one as it was issued (rendered once, the first
+    time), a draft made again only when what it shows changed. Safe to run twice (the row is
+    locked while it is stored)."""
+    submission = Submission.objects.select_related(
+        "campaign", "campaign__program", "unit", "framework"
+    ).get(pk=submission_id)
+    report = _current(submission).first()
+    sent = submission.state not in BEFORE_SENDING
+    if report is not None and report.issued_on is not None and sent:
+        return report if report.sha256 else _issue(submission, report)
     current = fingerprint(submission)
-    existing = GeneratedReport.objects.filter(
-        submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
-    ).first()
-    if existing is not None and existing.fingerprint == current:
-        return existing
-    pdf = render_self_assessment(submission)
+    if report is not None and report.issued_on is None and report.fingerprint == current:
+        return report
+    pdf, _boxes = render_self_assessment(submission)
     with transaction.atomic():
-        report, _created = GeneratedReport.objects.select_for_update().get_or_create(
-            submission=submission,
-            kind=GeneratedReport.Kind.SELF_ASSESSMENT,
-            defaults={"fingerprint": ""},
+        report = _current(submission).select_for_update().first()
+        if report is not None and report.issued_on is not None:
+            # sent, then reopened: the draft of the new version replaces it
+            report.superseded = True
+            report.save(update_fields=["superseded"])
+            report = None
+        report = report or GeneratedReport(
+            submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
         )
-        old_name = report.file.name if report.file else ""
-        report.file.save(f"{submission.unit.code}.pdf", ContentFile(pdf), save=False)
+        _save_file(report, submission, pdf)
         report.fingerprint = current
         report.save()
-        if old_name:
-            transaction.on_commit(lambda: report.file.storage.delete(old_name))
     return report
+
+
+def _save_file(report: GeneratedReport, submission: Submission, pdf: bytes) -> None:
+    old_name = report.file.name if report.file else ""
+    report.file.save(f"{submission.unit.code}.pdf", ContentFile(pdf), save=False)
+    if old_name:
+        transaction.on_commit(lambda: report.file.storage.delete(old_name))
+
+
+def _issue(submission: Submission, report: GeneratedReport) -> GeneratedReport:
+    """Render the numbered report as issued, sign it where the unit has certificates."""
+    issuer = unit_issuer(submission)
+    with Signatures(
+        issuer,
+        number=report.number,
+        symbol=report.symbol,
+        issued_on=report.issued_on or datetime.date.today(),
+        code=report.code or "",
+    ) as signatures:
+        pdf, boxes = render_self_assessment(submission, signatures.stamp)
+        pdf = signatures.sign(pdf, boxes, f"Báo cáo {report.symbol} số {report.number}")
+    record = signatures.stamp.record(issuer, hashlib.sha256(pdf).hexdigest())
+    with transaction.atomic():
+        locked = GeneratedReport.objects.select_for_update().get(pk=report.pk)
+        if locked.sha256:  # another worker issued it meanwhile
+            return locked
+        _save_file(locked, submission, pdf)
+        locked.sha256, locked.certificate = record["sha256"], record["certificate"]
+        locked.save()
+        audit_record(
+            kind=AuditKind.DOCUMENT,
+            actor=None,
+            program_id=submission.campaign.program_id,
+            submission_id=submission.pk,
+            obj_type="generated_report",
+            obj_id=locked.pk,
+            action="issue",
+            new_value=locked.sha256,
+            comment=f"{locked.reference} · {submission.unit.name_vi}",
+        )
+    return locked

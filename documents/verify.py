@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from documents.issuers import CODE_ALPHABET
-from documents.models import CampaignDocument
+from documents.models import CampaignDocument, GeneratedReport
 
 MAX_UPLOAD = 30 * 1024 * 1024
 
@@ -39,10 +39,17 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _issued(code: str) -> CampaignDocument:
-    document = (
+def _issued(code: str) -> CampaignDocument | GeneratedReport:
+    """The issued document under a code: a campaign's document or a unit's report."""
+    document: CampaignDocument | GeneratedReport | None = (
         CampaignDocument.objects.select_related("campaign", "campaign__program")
         .filter(code=code, issued_on__isnull=False)
+        .exclude(sha256="")
+        .first()
+    ) or (
+        GeneratedReport.objects.select_related("submission__campaign", "submission__unit")
+        .filter(code=code, issued_on__isnull=False)
+        .exclude(sha256="")
         .first()
     )
     if document is None:
@@ -81,5 +88,5 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
 
 def verify_download(request: HttpRequest, code: str) -> FileResponse:
     document = _issued(code)
-    name = f"{document.reference.replace('/', '-') or document.key.replace(':', '-')}.pdf"
+    name = f"{document.reference.replace('/', '-') or document.code}.pdf"
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)

@@ -213,9 +213,10 @@ def _serve_version(request: AuthenticatedRequest, pk: int, *, inline: bool) -> H
 def report_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     submission = permissions.get_submission_for_user(request, pk)
     report = GeneratedReport.objects.filter(
-        submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
+        submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT, superseded=False
     ).first()
-    if report is None or not report.file:
+    # numbered at the approval but not yet rendered by the worker: nothing to give yet
+    if report is None or not report.file or (report.issued_on and not report.sha256):
         raise Http404
     return _file_response(
         report.file,

@@ -76,6 +76,7 @@ TRANSITION_LABELS = {
     ("campaign", "issue"): _("Cấp số văn bản công bố"),
     ("campaign", "publication_text"): _("Sửa nội dung văn bản công bố"),
     ("campaign_document", "issue"): _("Ban hành văn bản"),
+    ("generated_report", "issue"): _("Ban hành báo cáo tự đánh giá"),
     ("issuer_profile", "edit"): _("Sửa thông tin ban hành văn bản"),
     ("campaign", "add_units"): _("Thêm đơn vị được đánh giá"),
     ("campaign", "remove_units"): _("Bớt đơn vị được đánh giá"),

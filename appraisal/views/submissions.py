@@ -87,7 +87,7 @@ def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     domains, overall = workspace(submission)
     actions = available_actions(request.user, submission)
     report = GeneratedReport.objects.filter(
-        submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
+        submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT, superseded=False
     ).first()
     without_evidence = [
         item

@@ -116,11 +116,36 @@ class EvidenceManifest(models.Model):
         return f"{self.submission} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class Issued(models.Model):
+    """What an issued document records (Decree 30): its number and symbol in the issuer's
+    register, date, verification code, the SHA-256 of its signed bytes, issuer and signer.
+    A row without `issued_on` is a draft, marked "DỰ THẢO" on every page; an issued one's
+    bytes never change again."""
+
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=40, blank=True)
+    code = models.CharField(_("mã tra cứu"), max_length=16, null=True, blank=True, unique=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    issuer_name = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    certificate = models.CharField(_("chứng thư số"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def reference(self) -> str:
+        """ "12/QĐ-BNV" once issued with a number; "" otherwise."""
+        return f"{self.number}/{self.symbol}" if self.number else ""
+
+
 def report_path(instance: "GeneratedReport", filename: str) -> str:
     return f"reports/{instance.submission_id}/{instance.kind}-{uuid.uuid4().hex}.pdf"
 
 
-class GeneratedReport(models.Model):
+class GeneratedReport(Issued):
     """A PDF made from a submission's data; `fingerprint` says which data it shows."""
 
     class Kind(models.TextChoices):
@@ -131,23 +156,39 @@ class GeneratedReport(models.Model):
     file = models.FileField(upload_to=report_path, max_length=200)
     fingerprint = models.CharField(max_length=64)
     generated_at = models.DateTimeField(auto_now=True)
+    # an issued report a later one replaced (the self-assessment reopened and sent again):
+    # kept, with its code and bytes, so that what was sent can still be checked
+    superseded = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("báo cáo PDF")
         verbose_name_plural = _("báo cáo PDF")
         constraints = [
-            models.UniqueConstraint(fields=["submission", "kind"], name="report_unique_kind")
+            models.UniqueConstraint(
+                fields=["submission", "kind"],
+                condition=models.Q(superseded=False),
+                name="report_unique_kind",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.kind}"
+
+    @property
+    def title(self) -> str:
+        """What the verification page calls it."""
+        submission = self.submission
+        return (
+            f"Báo cáo kết quả tự đánh giá, chấm điểm Chỉ số CCHC năm {submission.campaign.year}"
+            f" — {submission.unit.name_vi}"
+        )
 
 
 def campaign_document_path(instance: "CampaignDocument", filename: str) -> str:
     return f"publication/{instance.campaign_id}/{uuid.uuid4().hex}.pdf"
 
 
-class CampaignDocument(models.Model):
+class CampaignDocument(Issued):
     """A PDF of a campaign: the publication decision, the year report, a unit's result sheet,
     a council session's minutes. `key` names it ("decision", "sheet:01", "minutes:2");
     `fingerprint` says which data it shows, so it is made once per version of that data."""
@@ -160,17 +201,6 @@ class CampaignDocument(models.Model):
     file = models.FileField(upload_to=campaign_document_path, max_length=200)
     fingerprint = models.CharField(max_length=64)
     generated_at = models.DateTimeField(auto_now=True)
-    # issued: numbered (the decision, the year report), dated, signed; its bytes never change
-    # again. Until then a draft, marked "DỰ THẢO" on every page.
-    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
-    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
-    symbol = models.CharField(_("ký hiệu"), max_length=40, blank=True)
-    code = models.CharField(_("mã tra cứu"), max_length=16, null=True, blank=True, unique=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    issuer_name = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
-    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
-    signer_position = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
-    certificate = models.CharField(_("chứng thư số"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("văn bản của đợt đánh giá")
@@ -182,8 +212,3 @@ class CampaignDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.key}"
-
-    @property
-    def reference(self) -> str:
-        """ "12/QĐ-BNV" once issued with a number; "" otherwise."""
-        return f"{self.number}/{self.symbol}" if self.number else ""

@@ -117,7 +117,7 @@ def test_a_long_table_repeats_its_header_on_every_page(documents):
     continued = 0
     for page_number in range(2, pages + 1):
         found, _width, height = runs(data, page_number)
-        codes = [r for r in found if re.match(r"\d+(\.\d+)+ ", r[0])]  # item rows: 1.2.3 …
+        codes = [r for r in found if re.match(r"\d+(\.\d+)+(\s|$)", r[0])]  # item rows: 1.2.3 …
         if not codes:
             continue
         continued += 1

@@ -13,6 +13,7 @@ from appraisal.models.states import SubmissionState
 from appraisal.selectors.reviews import routing_map
 from appraisal.selectors.roles import RoleHolders, role_holders
 from appraisal.workdays import today
+from documents.reports import number_report
 from documents.services import evidence_freeze
 from documents.tasks import enqueue_self_assessment_report
 from notifications.services import notify_many
@@ -188,10 +189,13 @@ def submission_approve(
     comment: str = "",
     ip: str | None = None,
 ) -> Submission:
-    """The leader submits the report: its evidence is frozen in a manifest of hashes."""
+    """The leader submits the report: its evidence is frozen in a manifest of hashes and
+    the report takes the next number of the unit's register."""
     locked = lock(Submission, submission.pk, *SUBMISSION_RELATED)
     run(SubmissionFlow, locked, "approve", actor=actor, comment=comment, ip=ip)
     evidence_freeze(submission=locked)
+    # the report sent is the unit's outgoing document: numbered now, rendered by the worker
+    number_report(locked)
     after_move(locked, "approve")
     return locked
 

@@ -25,6 +25,7 @@ from appraisal.models import (
 from appraisal.models.states import CampaignState
 from appraisal.workdays import add_working_days, today, working_days_before
 from documents.certificates import write_demo_signers
+from documents.models import IssuerProfile
 from workflow.services.accounts import user_ensure
 from workflow.services.campaign_stages import campaign_open_self_assessment
 from workflow.services.campaigns import (
@@ -74,12 +75,10 @@ class Command(BaseCommand):
         server: DOCUMENTS_DEMO_CERTIFICATES is on with DEBUG only)."""
         path = settings.DOCUMENT_SIGNERS_FILE
         if settings.DOCUMENTS_DEMO_CERTIFICATES and not path.exists():
+            profiles = IssuerProfile.objects.filter(organisation__code__in=list(issuers))
             write_demo_signers(
                 path.parent,
-                {
-                    code: (data["signer_name"], data["formal_name"])
-                    for code, data in issuers.items()
-                },
+                {p.organisation.code: (p.signer_name, p.formal_name) for p in profiles},
             )
 
     def handle(
