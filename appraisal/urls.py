@@ -140,6 +140,11 @@ urlpatterns = [
     path("campaigns/<int:pk>/council/", council.council_page, name="council_page"),
     path("council/sessions/<int:pk>/", council.council_session, name="council_session"),
     path(
+        "council/sessions/<int:pk>/close/",
+        council.council_session_close_view,
+        name="council_session_close",
+    ),
+    path(
         "submissions/<int:pk>/appraisal/", council.submission_appraisal, name="submission_appraisal"
     ),
     path(

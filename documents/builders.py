@@ -45,6 +45,9 @@ class Built:
     # current needs the fingerprint alone, not the tables and charts
     context: Callable[[], dict]
     fingerprint: str
+    # people who sign it with their own certificates, by signature box (the minutes)
+    signers: dict[str, str] | None = None
+    signer_names: tuple[str, ...] = ()
 
 
 def _hash(*parts) -> str:
@@ -175,16 +178,26 @@ def build_minutes(campaign: Campaign, key: str) -> Built:
     decided = session_decisions(session, agenda)
     for submission in agenda:
         submission.decision = decided.get(submission.pk, "Chưa quyết định tại phiên họp")
+    chair = next((m for m in members if m.position == "chair"), None)
+    secretary = next((m for m in members if m.position == "secretary"), None)
     return Built(
         title=f"Biên bản phiên họp số {number} của Hội đồng thẩm định",
+        signers={
+            box: member.user.get_username()
+            for box, member in (("secretary", secretary), ("chair", chair))
+            if member is not None
+        },
+        signer_names=tuple(
+            member.user.get_full_name() for member in (secretary, chair) if member is not None
+        ),
         template="reports/minutes.html",
         context=lambda: {
             "session": session,
             "members": members,
             "present": [m for m in members if m.pk not in absent_ids],
             "absent": [m for m in members if m.pk in absent_ids],
-            "chair": next((m for m in members if m.position == "chair"), None),
-            "secretary": next((m for m in members if m.position == "secretary"), None),
+            "chair": chair,
+            "secretary": secretary,
             "agenda": agenda,
             "draft": False,
             "today": session.held_on,

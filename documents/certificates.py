@@ -101,28 +101,45 @@ def write_pkcs12(path: Path, issued: Issued, ca: Issued, passphrase: str) -> Non
     path.chmod(0o600)
 
 
-def write_demo_signers(directory: Path, issuers: dict[str, tuple[str, str]]) -> Path:
+def write_demo_signers(
+    directory: Path,
+    issuers: dict[str, tuple[str, str]],
+    people: dict[str, str] | None = None,
+) -> Path:
     """For each issuer code, (signer's name, organisation's name): a CA, both certificates
-    as PKCS#12 files with their passphrases beside them, and signers.json naming them."""
+    as PKCS#12 files with their passphrases beside them, and signers.json naming them; for
+    each person (username: name, e.g. a council's chair), a certificate of their own."""
     directory.mkdir(parents=True, exist_ok=True)
     ca = make_ca()
     (directory / "ca.pem").write_bytes(pem(ca.cert))
     entries = {}
     for code, (person, organisation) in issuers.items():
-        entry: dict = {"chain": ["ca.pem"]}
-        for role, holder in (
-            ("person", make_signer(ca, person, organisation)),
-            ("organisation", make_signer(ca, organisation)),
-        ):
-            passphrase = secrets.token_urlsafe(16)
-            write_pkcs12(directory / f"{code}-{role}.p12", holder, ca, passphrase)
-            secret = directory / f"{code}-{role}.pass"
-            secret.write_text(passphrase, encoding="utf-8")
-            secret.chmod(0o600)
-            entry[role] = {"pkcs12": f"{code}-{role}.p12", "passphrase_file": secret.name}
-        entries[code] = entry
+        entries[code] = {
+            "chain": ["ca.pem"],
+            "person": _pkcs12_entry(
+                directory, f"{code}-person", make_signer(ca, person, organisation), ca
+            ),
+            "organisation": _pkcs12_entry(
+                directory, f"{code}-organisation", make_signer(ca, organisation), ca
+            ),
+        }
+    own = {
+        username: _pkcs12_entry(directory, f"person-{username}", make_signer(ca, name), ca)
+        for username, name in (people or {}).items()
+    }
     path = directory / "signers.json"
     path.write_text(
-        json.dumps({"issuers": entries}, ensure_ascii=False, indent=2), encoding="utf-8"
+        json.dumps({"issuers": entries, "people": own}, ensure_ascii=False, indent=2),
+        encoding="utf-8",
     )
     return path
+
+
+def _pkcs12_entry(directory: Path, name: str, holder: Issued, ca: Issued) -> dict:
+    """A PKCS#12 file and its passphrase beside it (readable by the owner only)."""
+    passphrase = secrets.token_urlsafe(16)
+    write_pkcs12(directory / f"{name}.p12", holder, ca, passphrase)
+    secret = directory / f"{name}.pass"
+    secret.write_text(passphrase, encoding="utf-8")
+    secret.chmod(0o600)
+    return {"pkcs12": f"{name}.p12", "passphrase_file": secret.name, "chain": ["ca.pem"]}

@@ -71,9 +71,11 @@ def ensure_document(campaign_id: int, key: str) -> CampaignDocument:
     never made again: its signed bytes are the document."""
     campaign = Campaign.objects.select_related("program", "program__owner").get(pk=campaign_id)
     existing = CampaignDocument.objects.filter(campaign=campaign, key=key).first()
-    if existing is not None and existing.issued_on is not None:
+    if existing is not None and existing.sha256:
         return existing
     built = builder(key)(campaign, key)
+    if existing is not None and existing.issued_on is not None:
+        return issue_minutes(campaign, key, built, existing)  # numbered when closed
     snapshot = (
         Publication.objects.filter(campaign=campaign).values_list("snapshot", flat=True).first()
     )
@@ -85,12 +87,36 @@ def ensure_document(campaign_id: int, key: str) -> CampaignDocument:
     return _store(campaign, key, built, pdf)
 
 
+def issue_minutes(
+    campaign: Campaign, key: str, built: Built, numbered: CampaignDocument
+) -> CampaignDocument:
+    """Closed minutes, rendered once with their number and signed by the council's
+    secretary and chair where they have certificates of their own."""
+    issuer = issuer_of(campaign, Publication.objects.filter(campaign=campaign).first())
+    people = built.signers or {}
+    with Signatures(
+        issuer,
+        number=numbered.number,
+        symbol=numbered.symbol,
+        issued_on=numbered.issued_on or timezone.localdate(),
+        roles=(),
+        people=people,
+        code=numbered.code or "",
+    ) as signatures:
+        pdf, boxes = render(campaign, built, signatures.stamp)
+        pdf = signatures.sign(pdf, boxes, built.title)
+    record = signatures.stamp.record(issuer, hashlib.sha256(pdf).hexdigest())
+    record["signer_name"] = ", ".join(built.signer_names)
+    record["signer_position"] = "Thư ký Hội đồng, Chủ tịch Hội đồng"
+    return _store(campaign, key, built, pdf, **record)
+
+
 def _store(campaign: Campaign, key: str, built: Built, pdf: bytes, **issued) -> CampaignDocument:
     with transaction.atomic():
         document, _created = CampaignDocument.objects.select_for_update().get_or_create(
             campaign=campaign, key=key, defaults={"fingerprint": "", "title": built.title}
         )
-        if document.issued_on is not None:  # another worker issued it meanwhile
+        if document.sha256:  # another worker issued it meanwhile
             return document
         old_name = document.file.name if document.file else ""
         document.file.save(f"{key}.pdf", ContentFile(pdf), save=False)

@@ -38,6 +38,14 @@ def entry(issuer_code: str, role: str) -> tuple[dict, list[str], Path] | None:
     return (given, issuer.get("chain", []), path.parent) if given else None
 
 
+def person_entry(username: str) -> tuple[dict, list[str], Path] | None:
+    """A person's own certificate ("people": {username: {...}}), e.g. a council's chair."""
+    path = Path(settings.DOCUMENT_SIGNERS_FILE)
+    people = config().get("people", {})
+    given = people.get(username)
+    return (given, given.get("chain", []), path.parent) if given else None
+
+
 def configured_roles(issuer_code: str) -> list[str]:
     """Which of the issuer's signatures ("person", "organisation") have a certificate."""
     return [role for role in ROLES if entry(issuer_code, role)]

@@ -31,7 +31,7 @@ from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from documents.signers import Placement, SigningNotConfigured, config, entry
+from documents.signers import Placement, SigningNotConfigured, config, entry, person_entry
 
 # the widget draws nothing: the page already shows the signature's text
 BLANK = TextStampStyle(stamp_text=" ", border_width=0, background=None)
@@ -59,7 +59,7 @@ class KeptKeySigner(signers.SimpleSigner):
 
 
 # signers loaded from PKCS#12 files in this process, by file and version
-_PKCS12: dict[tuple[str, int, str, str], signers.Signer] = {}
+_PKCS12: dict[tuple[str, int, str], signers.Signer] = {}
 
 
 def load_signer(issuer_code: str, role: str) -> signers.Signer:
@@ -67,11 +67,23 @@ def load_signer(issuer_code: str, role: str) -> signers.Signer:
     found = entry(issuer_code, role)
     if found is None:
         raise SigningNotConfigured(f"{issuer_code}:{role}")
+    return _load(found, f"{issuer_code}:{role}")
+
+
+def load_person(username: str) -> signers.Signer:
+    """A person's own signer (configured under "people")."""
+    found = person_entry(username)
+    if found is None:
+        raise SigningNotConfigured(username)
+    return _load(found, f"person:{username}")
+
+
+def _load(found: tuple[dict, list[str], Path], name: str) -> signers.Signer:
     given, chain_names, base = found
-    chain = [load_cert_from_pemder(str(base / name)) for name in chain_names]
+    chain = [load_cert_from_pemder(str(base / chain_name)) for chain_name in chain_names]
     if "pkcs12" in given:
         path = base / given["pkcs12"]
-        key = (str(path), path.stat().st_mtime_ns, issuer_code, role)
+        key = (str(path), path.stat().st_mtime_ns, name)
         if key not in _PKCS12:  # a worker signs many documents: decrypt the file once
             secret = _secret(base, given, "passphrase_file")
             passphrase = secret.encode() if secret else None

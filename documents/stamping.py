@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from documents.issuers import Issuer, new_code
-from documents.signers import Placement, configured_roles
+from documents.signers import Placement, configured_roles, person_entry
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
@@ -30,12 +30,21 @@ class Stamp:
     code: str
     verify_url: str
     qr: str
-    person: str
-    organisation: str
+    # who signs, by the box each signature goes in ("person", "organisation", "chair", …):
+    # the certificate holder's name
+    holders: dict[str, str]
 
     @property
     def reference(self) -> str:
         return f"{self.number}/{self.symbol}" if self.number else ""
+
+    @property
+    def person(self) -> str:
+        return self.holders.get("person", "")
+
+    @property
+    def organisation(self) -> str:
+        return self.holders.get("organisation", "")
 
     def record(self, issuer: Issuer, pdf_sha256: str) -> dict:
         """The fields an issued row keeps (documents.models.Issued)."""
@@ -48,7 +57,7 @@ class Stamp:
             "issuer_name": issuer.formal_name,
             "signer_name": issuer.signer_name,
             "signer_position": " / ".join(issuer.signer_position),
-            "certificate": "; ".join(filter(None, [self.person, self.organisation]))[:300],
+            "certificate": "; ".join(self.holders.values())[:300],
         }
 
 
@@ -64,8 +73,12 @@ class Signatures:
         symbol: str,
         issued_on: datetime.date,
         roles: tuple[str, ...] = ("person", "organisation"),
+        people: dict[str, str] | None = None,
         code: str = "",
     ) -> None:
+        """`roles`: the issuer's signatures wanted; `people`: box → username of people who
+        sign with their own certificates (a council's secretary and chair), where they have
+        one."""
         from documents import signing  # heavy (pyHanko): imported where it is used
 
         self.signing = signing
@@ -75,6 +88,9 @@ class Signatures:
             for role in configured_roles(issuer.code)
             if role in roles
         }
+        for box, username in (people or {}).items():
+            if person_entry(username) is not None:
+                self.loaded[box] = signing.load_person(username)
         code = code or new_code()
         url = f"{settings.SITE_URL}{reverse('verify_document', args=[code])}"
         self.stamp = Stamp(
@@ -85,12 +101,8 @@ class Signatures:
             verify_url=url,
             # a PNG: WeasyPrint places it faster than it draws the same code as SVG
             qr=segno.make(url, error="m").png_data_uri(scale=4, border=0),
-            person=self._holder("person"),
-            organisation=self._holder("organisation"),
+            holders={box: signing.subject_name(signer) for box, signer in self.loaded.items()},
         )
-
-    def _holder(self, role: str) -> str:
-        return self.signing.subject_name(self.loaded[role]) if role in self.loaded else ""
 
     def __enter__(self) -> "Signatures":
         return self

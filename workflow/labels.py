@@ -62,6 +62,7 @@ TRANSITION_LABELS = {
     ("campaign", "council_member"): _("Thành viên Hội đồng"),
     ("campaign", "council_session"): _("Phiên họp Hội đồng"),
     ("campaign", "council_minutes"): _("Biên bản phiên họp"),
+    ("campaign", "council_minutes_close"): _("Chốt và ký biên bản phiên họp"),
     ("campaign", "import_results"): _("Nhập kết quả năm trước"),
     ("survey_result", "survey_import"): _("Nhập điểm điều tra xã hội học"),
     ("calendar", "calendar_day"): _("Khai báo ngày làm việc, ngày nghỉ"),

@@ -54,6 +54,8 @@ class CouncilSession(models.Model):
     absent = models.ManyToManyField(
         CouncilMember, related_name="absences", blank=True, verbose_name=_("vắng mặt")
     )
+    # the minutes closed: numbered, signed by the secretary and the chair, never edited again
+    closed_at = models.DateTimeField(_("chốt biên bản lúc"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

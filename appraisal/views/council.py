@@ -37,6 +37,7 @@ from workflow.flows import SubmissionFlow
 from workflow.services.base import offer
 from workflow.services.council import (
     council_member_add,
+    council_session_close,
     council_session_create,
     council_session_minutes,
 )
@@ -171,6 +172,26 @@ def council_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "minutes_key": f"minutes:{session.number}",
         },
     )
+
+
+@require_POST
+@login_required
+def council_session_close_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The secretariat closes the minutes: numbered, signed, never edited again."""
+    session = get_object_or_404(CouncilSession.objects.select_related("campaign"), pk=pk)
+    _campaign, secretariat = _council_campaign(request, session.campaign_id)
+    permissions.require(secretariat)
+    try:
+        document = council_session_close(session=session, actor=request.user, ip=client_ip(request))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, problem_text(exc))
+    else:
+        messages.success(
+            request,
+            _("Đã chốt biên bản số %(reference)s; bản ký số sẽ sẵn sàng sau ít phút.")
+            % {"reference": document.reference},
+        )
+    return redirect("council_session", pk=session.pk)
 
 
 def _appraisal_context(request: AuthenticatedRequest, submission: Submission) -> dict:

@@ -6,13 +6,23 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from appraisal.models import Campaign, CouncilSession
+from documents.certificates import write_demo_signers
 from documents.models import CampaignDocument
 from documents.publication import ensure_document, publication_keys
-from workflow.services.council import council_member_add, council_session_minutes
+from workflow.services.council import (
+    council_member_add,
+    council_session_close,
+    council_session_minutes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +240,59 @@ def test_the_issuing_body_is_bold_and_the_national_title_one_line(cast, publishe
         if superior:
             above = next(run for run in first if run[0] == superior)
             assert "Bold" not in above[3] and above[2] > issuer[2], (above, issuer)
+
+
+def test_closed_minutes_are_numbered_signed_by_secretary_and_chair_and_frozen(
+    client, cast, published, orgs, settings, tmp_path
+):
+    signing = tmp_path / "signing"
+    settings.DOCUMENT_SIGNERS_FILE = write_demo_signers(
+        signing,
+        {},
+        people={
+            cast["chair"].get_username(): cast["chair"].get_full_name(),
+            cast["secretariat"].get_username(): cast["secretariat"].get_full_name(),
+        },
+    )
+    for user, position in ((cast["chair"], "chair"), (cast["secretariat"], "secretary")):
+        council_member_add(
+            campaign=published,
+            user=user,
+            position=position,
+            organisation=orgs["BNV"],
+            actor=None,
+        )
+    session = CouncilSession.objects.create(
+        campaign=published,
+        number=1,
+        held_on=datetime.date(2026, 3, 5),
+        created_by=cast["secretariat"],
+    )
+    with pytest.raises(ValidationError, match="giờ bắt đầu, giờ kết thúc"):
+        council_session_close(session=session, actor=cast["secretariat"])
+    council_session_minutes(
+        session=session,
+        minutes="Thống nhất.",
+        actor=cast["secretariat"],
+        starts_at=datetime.time(8),
+        ends_at=datetime.time(10),
+    )
+    with transaction.atomic():
+        numbered = council_session_close(session=session, actor=cast["secretariat"])
+    assert numbered.reference == "1/BB-HĐTĐ" and not numbered.sha256
+    with pytest.raises(ValidationError, match="không sửa được"):
+        council_session_minutes(session=session, minutes="sửa", actor=cast["secretariat"])
+    minutes = ensure_document(published.pk, "minutes:1")  # what the worker does
+    assert minutes.sha256 and minutes.code
+    content = text(minutes)
+    assert "Số: 1/BB-HĐTĐ" in content and "Thống nhất." in content
+    data = minutes.file.open("rb").read()
+    root = load_cert_from_pemder(str(signing / "ca.pem"))
+    holders = set()
+    for signature in PdfFileReader(io.BytesIO(data)).embedded_signatures:
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
+        assert status.bottom_line, status.pretty_print_details()
+        holders.add(status.signing_cert.subject.native["common_name"])
+    assert holders == {cast["chair"].get_full_name(), cast["secretariat"].get_full_name()}
+    assert ensure_document(published.pk, "minutes:1").sha256 == minutes.sha256  # never remade
+    assert client.get(reverse("verify_document", args=[minutes.code])).status_code == 200

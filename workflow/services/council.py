@@ -7,10 +7,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import Campaign, CouncilMember, CouncilSession, Organisation, Submission
 from appraisal.models.choices import Role
+from documents.issuers import new_code, next_number
+from documents.models import CampaignDocument
+from documents.tasks import enqueue_campaign_documents
 from workflow.audit import audit_campaign
 from workflow.models import AuditKind
 from workflow.services.base import require_secretariat
@@ -131,6 +135,8 @@ def council_session_minutes(
         CouncilSession.objects.select_for_update().select_related("campaign").get(pk=session.pk)
     )
     _check(actor, session.campaign)
+    if session.closed_at is not None:
+        raise ValidationError(_("Biên bản đã chốt và ký: không sửa được nữa."))
     minutes = minutes.strip()
     if len(minutes) > 20000:
         raise ValidationError(_("Biên bản dài quá 20000 ký tự."))
@@ -167,3 +173,67 @@ def council_session_minutes(
     session.save(update_fields=["minutes", "starts_at", "ends_at"])
     session.absent.set(absent)
     return session
+
+
+# the minutes' symbol (Decree 30, Appendix III: BB for biên bản; the council's abbreviation)
+MINUTES_SYMBOL = "BB-HĐTĐ"
+
+
+@transaction.atomic
+def council_session_close(
+    *, session: CouncilSession, actor: User | None, ip: str | None = None
+) -> CampaignDocument:
+    """Close a session's minutes: they take the next number of the program owner's
+    register, the secretary and the chair sign them (with their own certificates, where
+    they have one) and they are never edited again. Refused, naming it, while the meeting's
+    start or end, the chair or the secretary is missing."""
+    session = (
+        CouncilSession.objects.select_for_update()
+        .select_related("campaign__program__owner")
+        .get(pk=session.pk)
+    )
+    campaign = session.campaign
+    _check(actor, campaign)
+    if session.closed_at is not None:
+        raise ValidationError(_("Biên bản đã chốt."))
+    positions = set(
+        CouncilMember.objects.filter(campaign=campaign).values_list("position", flat=True)
+    )
+    gaps = [
+        label
+        for label, present in (
+            (_("giờ bắt đầu"), session.starts_at),
+            (_("giờ kết thúc"), session.ends_at),
+            (_("Chủ tịch Hội đồng"), CouncilMember.Position.CHAIR in positions),
+            (_("Thư ký Hội đồng"), CouncilMember.Position.SECRETARY in positions),
+        )
+        if not present
+    ]
+    if gaps:
+        raise ValidationError(
+            _("Chưa thể chốt biên bản: còn thiếu %(what)s.") % {"what": ", ".join(gaps)}
+        )
+    owner = campaign.program.owner
+    today = timezone.localdate()
+    number = next_number(owner, today.year)
+    document, _created = CampaignDocument.objects.select_for_update().get_or_create(
+        campaign=campaign,
+        key=f"minutes:{session.number}",
+        defaults={"fingerprint": "", "title": f"Biên bản phiên họp số {session.number}"},
+    )
+    document.issued_on, document.number, document.symbol = today, number, MINUTES_SYMBOL
+    document.code, document.sha256 = new_code(), ""
+    document.save()
+    session.closed_at = timezone.now()
+    session.save(update_fields=["closed_at"])
+    audit_campaign(
+        campaign,
+        "council_minutes_close",
+        kind=AuditKind.DOCUMENT,
+        actor=actor,
+        ip=ip,
+        field=str(session.number),
+        new_value=f"{number}/{MINUTES_SYMBOL}",
+    )
+    enqueue_campaign_documents(campaign.pk, [document.key])
+    return document

@@ -70,15 +70,22 @@ class Command(BaseCommand):
             "--provinces", type=int, help="with --scale: how many provincial programs"
         )
 
-    def _certificates(self, issuers: dict) -> None:
+    def _certificates(self, demo: dict) -> None:
         """Throw-away certificates so that the demo's documents are signed (never on a real
         server: DOCUMENTS_DEMO_CERTIFICATES is on with DEBUG only)."""
         path = settings.DOCUMENT_SIGNERS_FILE
         if settings.DOCUMENTS_DEMO_CERTIFICATES and not path.exists():
-            profiles = IssuerProfile.objects.filter(organisation__code__in=list(issuers))
+            profiles = IssuerProfile.objects.filter(organisation__code__in=list(demo["issuers"]))
+            names = {user["username"]: user["name"] for user in demo["users"]}
             write_demo_signers(
                 path.parent,
                 {p.organisation.code: (p.signer_name, p.formal_name) for p in profiles},
+                # the council's secretary and chair sign the minutes with their own
+                people={
+                    username: names[username]
+                    for username, position, _org in demo["council"]
+                    if position in ("chair", "secretary") and username in names
+                },
             )
 
     def handle(
@@ -104,7 +111,7 @@ class Command(BaseCommand):
                 actor=None,
             )
             issuer_profiles_load(demo["issuers"])
-            self._certificates(demo["issuers"])
+            self._certificates(demo)
             frameworks = [
                 self._framework(data_dir / "frameworks" / name, program)
                 for name in demo["frameworks"]
