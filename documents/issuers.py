@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -205,3 +206,21 @@ def freeze(campaign: Campaign) -> Publication:
     publication.snapshot = issuer.as_json()
     publication.save(update_fields=["snapshot", "updated_at"])
     return publication
+
+
+def number(row, issuer: Organisation, symbol: str):
+    """Number an issued row (documents.models.Issued) from the issuer's register, dated
+    today, with a new verification code; rendered afterwards by the worker (`sha256` empty
+    until then). Inside the issuing transaction."""
+    today = timezone.localdate()
+    row.issued_on, row.number = today, next_number(issuer, today.year)
+    row.symbol, row.code, row.sha256 = symbol, new_code(), ""
+    return row
+
+
+def replace_file(row, name: str, pdf: bytes) -> None:
+    """Put the PDF in the row's file field; the file it replaces is deleted on commit."""
+    old_name = row.file.name if row.file else ""
+    row.file.save(name, ContentFile(pdf), save=False)
+    if old_name:
+        transaction.on_commit(lambda: row.file.storage.delete(old_name))

@@ -10,14 +10,13 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from appraisal.models import Campaign, UnitResult
 from documents.builders import Built, builder, issuer_of
-from documents.issuers import NUMBERED, Issuer
+from documents.issuers import NUMBERED, Issuer, replace_file
 from documents.models import CampaignDocument, Publication
 from documents.signers import Placement
 from documents.stamping import FONT_DIR, PDF_OPTIONS, Signatures, Stamp, placements
@@ -118,8 +117,7 @@ def _store(campaign: Campaign, key: str, built: Built, pdf: bytes, **issued) -> 
         )
         if document.sha256:  # another worker issued it meanwhile
             return document
-        old_name = document.file.name if document.file else ""
-        document.file.save(f"{key}.pdf", ContentFile(pdf), save=False)
+        replace_file(document, f"{key}.pdf", pdf)
         document.fingerprint, document.title = built.fingerprint, built.title[:255]
         for name, value in issued.items():
             setattr(document, name, value)
@@ -136,8 +134,6 @@ def _store(campaign: Campaign, key: str, built: Built, pdf: bytes, **issued) -> 
                 comment=f"{document.reference or key} · {built.title}"[:4000],
                 stage=campaign.state,
             )
-        if old_name:
-            transaction.on_commit(lambda: document.file.storage.delete(old_name))
     return document
 
 

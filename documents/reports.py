@@ -8,11 +8,9 @@ issued — date, number, verification code, the unit's signatures where configur
 never changes again. A self-assessment reopened and sent again gets a new report and a new
 number; the earlier one is kept (superseded) so that what was sent can still be checked."""
 
-import datetime
 import hashlib
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -22,7 +20,7 @@ from appraisal.models import RoleAssignment, ScoreItem, Submission
 from appraisal.models.choices import Role, ScoringMode
 from appraisal.models.states import SubmissionState
 from appraisal.selectors.workspace import workspace
-from documents.issuers import Issuer, default_or_saved, new_code, next_number
+from documents.issuers import Issuer, default_or_saved, number, replace_file
 from documents.models import GeneratedReport
 from documents.signers import Placement
 from documents.stamping import FONT_DIR, PDF_OPTIONS, Signatures, Stamp, placements
@@ -118,12 +116,10 @@ def number_report(submission: Submission) -> GeneratedReport:
         submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
     )
     issuer = unit_issuer(submission)
-    today = timezone.localdate()
-    report.issued_on, report.number = today, next_number(submission.unit, today.year)
-    report.symbol, report.code = f"BC-{issuer.symbol}", new_code()
+    number(report, submission.unit, f"BC-{issuer.symbol}")
     report.issuer_name, report.signer_name = issuer.formal_name, issuer.signer_name
     report.signer_position = " / ".join(issuer.signer_position)
-    report.sha256 = report.fingerprint = ""
+    report.fingerprint = ""
     report.save()
     return report
 
@@ -153,17 +149,10 @@ def ensure_self_assessment_report(submission_id: int) -> GeneratedReport:
         report = report or GeneratedReport(
             submission=submission, kind=GeneratedReport.Kind.SELF_ASSESSMENT
         )
-        _save_file(report, submission, pdf)
+        replace_file(report, f"{submission.unit.code}.pdf", pdf)
         report.fingerprint = current
         report.save()
     return report
-
-
-def _save_file(report: GeneratedReport, submission: Submission, pdf: bytes) -> None:
-    old_name = report.file.name if report.file else ""
-    report.file.save(f"{submission.unit.code}.pdf", ContentFile(pdf), save=False)
-    if old_name:
-        transaction.on_commit(lambda: report.file.storage.delete(old_name))
 
 
 def _issue(submission: Submission, report: GeneratedReport) -> GeneratedReport:
@@ -173,7 +162,7 @@ def _issue(submission: Submission, report: GeneratedReport) -> GeneratedReport:
         issuer,
         number=report.number,
         symbol=report.symbol,
-        issued_on=report.issued_on or datetime.date.today(),
+        issued_on=report.issued_on or timezone.localdate(),
         code=report.code or "",
     ) as signatures:
         pdf, boxes = render_self_assessment(submission, signatures.stamp)
@@ -183,7 +172,7 @@ def _issue(submission: Submission, report: GeneratedReport) -> GeneratedReport:
         locked = GeneratedReport.objects.select_for_update().get(pk=report.pk)
         if locked.sha256:  # another worker issued it meanwhile
             return locked
-        _save_file(locked, submission, pdf)
+        replace_file(locked, f"{submission.unit.code}.pdf", pdf)
         locked.sha256, locked.certificate = record["sha256"], record["certificate"]
         locked.save()
         audit_record(

@@ -98,12 +98,18 @@ def secretariat_program_ids(user: Person) -> set[int]:
     return {g.program_id for g in grants(user) if g.role == Role.SECRETARIAT}
 
 
+def issuer_profile_scope(user: Person) -> set[int] | None:
+    """Whose issuing data (how its documents name it, who signs them) the user keeps: None
+    for every organisation (the secretariat of any program), else the organisations the user
+    leads."""
+    if secretariat_program_ids(user):
+        return None
+    return {g.organisation_id for g in grants(user) if g.role == Role.LEADER and g.organisation_id}
+
+
 def can_edit_issuer_profile(user: Person, organisation: Organisation) -> bool:
-    """How an organisation's documents name it and who signs them: the secretariat of any
-    program, and the organisation's own leader."""
-    return bool(secretariat_program_ids(user)) or any(
-        g.role == Role.LEADER and g.organisation_id == organisation.pk for g in grants(user)
-    )
+    scope = issuer_profile_scope(user)
+    return scope is None or organisation.pk in scope
 
 
 def can_edit_calendar(user: Person) -> bool:

@@ -24,7 +24,7 @@ from appraisal.models import (
     Program,
     RoleAssignment,
 )
-from appraisal.models.choices import Role, Stage
+from appraisal.models.choices import Stage
 from appraisal.models.states import CampaignState
 from appraisal.problems import Problem, ProblemsError
 from appraisal.requests import AuthenticatedRequest
@@ -260,10 +260,8 @@ def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(organisations.order_by(*order, "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    issuing_all = bool(permissions.secretariat_program_ids(request.user))
-    issuing_ids = {
-        g.organisation_id for g in permissions.grants(request.user) if g.role == Role.LEADER
-    }
+    scope = permissions.issuer_profile_scope(request.user)
+    issuing_all, issuing_ids = scope is None, scope or set()
     return render(
         request,
         "appraisal/organisation_list.html",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import Campaign, CouncilMember, CouncilSession, Organisation, Submission
 from appraisal.models.choices import Role
-from documents.issuers import new_code, next_number
+from documents.issuers import number
 from documents.models import CampaignDocument
 from documents.tasks import enqueue_campaign_documents
 from workflow.audit import audit_campaign
@@ -213,17 +213,12 @@ def council_session_close(
         raise ValidationError(
             _("Chưa thể chốt biên bản: còn thiếu %(what)s.") % {"what": ", ".join(gaps)}
         )
-    owner = campaign.program.owner
-    today = timezone.localdate()
-    number = next_number(owner, today.year)
     document, _created = CampaignDocument.objects.select_for_update().get_or_create(
         campaign=campaign,
         key=f"minutes:{session.number}",
         defaults={"fingerprint": "", "title": f"Biên bản phiên họp số {session.number}"},
     )
-    document.issued_on, document.number, document.symbol = today, number, MINUTES_SYMBOL
-    document.code, document.sha256 = new_code(), ""
-    document.save()
+    number(document, campaign.program.owner, MINUTES_SYMBOL).save()
     session.closed_at = timezone.now()
     session.save(update_fields=["closed_at"])
     audit_campaign(
@@ -233,7 +228,7 @@ def council_session_close(
         actor=actor,
         ip=ip,
         field=str(session.number),
-        new_value=f"{number}/{MINUTES_SYMBOL}",
+        new_value=document.reference,
     )
     enqueue_campaign_documents(campaign.pk, [document.key])
     return document

@@ -25,16 +25,15 @@ def issuer_profile_save(
     leader may; the command line and the demo act as None."""
     if actor is not None and not permissions.can_edit_issuer_profile(actor, organisation):
         raise PermissionDenied
-    profile = IssuerProfile.objects.select_for_update().filter(organisation=organisation).first()
-    before = profile or default_profile(organisation)
-    if profile is None:
-        profile = default_profile(organisation)
+    profile = IssuerProfile.objects.select_for_update().filter(
+        organisation=organisation
+    ).first() or default_profile(organisation)
     changed = []
     for name in FIELDS:
         if name in data:
-            value = str(data[name] or "").strip()
-            if value != str(getattr(before, name) or ""):
-                changed.append((name, str(getattr(before, name) or ""), value))
+            old, value = str(getattr(profile, name) or ""), str(data[name] or "").strip()
+            if value != old:
+                changed.append((name, old, value))
             setattr(profile, name, value)
     profile.updated_by = actor if actor is not None and actor.is_authenticated else None
     profile.full_clean(exclude=["organisation"])
