@@ -42,7 +42,7 @@ def group_of(index: Decimal) -> str:
     return next((name for floor, name in GROUPS if value >= floor), "D")
 
 
-@dataclass
+@dataclass(slots=True)
 class Component:
     """A domain's or criterion's part of a unit's result."""
 

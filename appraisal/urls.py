@@ -100,6 +100,11 @@ urlpatterns = [
     ),
     path("campaigns/<int:pk>/reviews/matrix/", review_desk.review_matrix, name="review_matrix"),
     path(
+        "campaigns/<int:pk>/reviews/matrix.csv",
+        review_desk.review_matrix_csv,
+        name="review_matrix_csv",
+    ),
+    path(
         "campaigns/<int:pk>/reviews/matrix/action/",
         review_desk.review_matrix_action,
         name="review_matrix_action",

@@ -1,29 +1,43 @@
-"""HTTP load: concurrent users on the inbox and scoring pages under gunicorn (issue 8).
+"""HTTP load: 50 people of every role on the five pages each uses most, under gunicorn (issue 18).
 
-    python manage.py seed_demo --scale national     # once: the data (see README)
+    make bench-data                                  # once: the data (see README)
     python bench/load.py [--users 50] [--duration 30] [--workers 2]
 
 Starts gunicorn with `--workers` sync workers on 127.0.0.1 in production settings (DEBUG
-off, static files collected, WhiteNoise), then runs `wrk` (installed with apt when missing and
-run as root) for `--duration` seconds with one connection per user: `--users` focal points of
-this year's campaigns (the national program's, then the provinces'), each logged in with their own session, each request their
-inbox or their unit's scoring workspace in turn. Prints the throughput, the error rate
+off, static files collected, WhiteNoise). Then each of `--users` people signs in through the
+real login form (the login page, its CSRF token, the password: what a browser does), and
+`wrk` (installed with apt when missing) runs for `--duration` seconds with one connection per
+person, each requesting their role's five busiest pages in turn:
+
+- focal point: inbox, their report's scoring workspace, its page, its timeline, home;
+- reviewer: inbox, a review they are on, their reviews, the campaign's page, home;
+- secretariat: inbox, the review matrix, the dashboard, the review queue, the campaign's page;
+- manager: the dashboard, the campaign's page, the results preview, inbox, home;
+- the public (no sign-in): results index, a year's results, a unit's results, its CSV, home.
+
+People are taken from this year's campaigns (the national program's first), in the
+proportions of a working day: 40 % focal points, 30 % reviewers, 10 % each of the
+secretariat, managers and the public. Prints the sign-ins, the throughput, the error rate
 (connection errors, timeouts and any status other than 200) and the latency percentiles.
 Target: no errors.
 """
 
 import argparse
+import http.cookiejar
 import json
 import os
+import re
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, machine, session_cookie
+from _common import ROOT, machine
 from django.conf import settings
 from django.db import connection
 
@@ -61,16 +75,20 @@ end
 """
 
 
-def users_and_paths(count: int) -> list[tuple[str, list[str]]]:
-    """(cookie, [inbox, workspace]) of `count` focal points of this year's campaigns: the
-    national program's first, then the provinces'."""
+SHARES = {"focal": 0.4, "reviewer": 0.3, "secretariat": 0.1, "manager": 0.1, "public": 0.1}
+
+
+def people(count: int) -> list[tuple[str | None, list[str]]]:
+    """(username or None for the public, [five paths]) of `count` people of every role."""
     # imported here, once Django is set up (bench/_common.py sets it up on import)
     from django.db.models import Case, IntegerField, Value, When
 
-    from appraisal.models import Campaign, RoleAssignment
+    from appraisal.models import Campaign, DomainReview, RoleAssignment, UnitResult
     from appraisal.models.choices import Role
-    from appraisal.models.states import CampaignState
+    from appraisal.models.states import CampaignState, DomainReviewState
 
+    wanted = {role: max(1, round(share * count)) for role, share in SHARES.items()}
+    wanted["focal"] += count - sum(wanted.values())
     campaigns = Campaign.objects.filter(
         program__code__startswith="scale-", state=CampaignState.REVIEW
     ).order_by(
@@ -79,21 +97,100 @@ def users_and_paths(count: int) -> list[tuple[str, list[str]]]:
         ),
         "program__code",
     )
-    chosen = []
-    for campaign in campaigns:
+    chosen: dict[str, list] = {role: [] for role in SHARES}
+    for campaign in campaigns.select_related("program"):
+        base = f"/campaigns/{campaign.pk}"
+        slug = campaign.program.code.removeprefix("scale-")
+        published = (
+            Campaign.objects.filter(program=campaign.program, state=CampaignState.PUBLISHED)
+            .order_by("-year")
+            .first()
+        )
         submissions = {s.unit_id: s.pk for s in campaign.submissions.all()}
-        grants = RoleAssignment.objects.filter(
-            program=campaign.program, role=Role.FOCAL_POINT, organisation_id__in=submissions
-        ).select_related("user")
-        chosen += [(g.user, submissions[g.organisation_id]) for g in grants.order_by("pk")]
-        if len(chosen) >= count:
+        for grant in (
+            RoleAssignment.objects.filter(
+                program=campaign.program, role=Role.FOCAL_POINT, organisation_id__in=submissions
+            )
+            .select_related("user")
+            .order_by("pk")[: wanted["focal"]]
+        ):
+            pk = submissions[grant.organisation_id]
+            chosen["focal"].append(
+                (
+                    grant.user.username,
+                    ["/inbox/", f"/submissions/{pk}/workspace/", f"/submissions/{pk}/"]
+                    + [f"/submissions/{pk}/timeline/", "/"],
+                )
+            )
+        seen = set()
+        for review in (
+            DomainReview.objects.filter(
+                submission__campaign=campaign, state=DomainReviewState.IN_PROGRESS
+            )
+            .select_related("reviewer")
+            .order_by("pk")[:1000]
+        ):
+            if review.reviewer_id in seen:
+                continue
+            seen.add(review.reviewer_id)
+            chosen["reviewer"].append(
+                (
+                    review.reviewer.username,
+                    ["/inbox/", f"/reviews/{review.pk}/", "/reviews/", f"{base}/", "/"],
+                )
+            )
+        chosen["secretariat"].append(
+            (
+                f"{slug}.thuky",
+                ["/inbox/", f"{base}/reviews/matrix/", f"{base}/dashboard/"]
+                + [f"{base}/reviews/?state=all", f"{base}/"],
+            )
+        )
+        chosen["manager"].append(
+            (
+                f"{slug}.quanly",
+                [f"{base}/dashboard/", f"{base}/", f"{base}/results/", "/inbox/", "/"],
+            )
+        )
+        if published is not None:
+            unit = (
+                UnitResult.objects.filter(campaign=published)
+                .select_related("unit")
+                .order_by("pk")
+                .first()
+            )
+            year = f"/results/{campaign.program.code}/{published.year}"
+            chosen["public"].append(
+                (None, ["/results/", f"{year}/", f"{year}/{unit.unit.code}/", f"{year}.csv", "/"])
+            )
+        if all(len(chosen[role]) >= n for role, n in wanted.items()):
             break
-    if len(chosen) < count:
-        sys.exit("Not enough scale data: run `python manage.py seed_demo --scale national` first.")
-    return [
-        (session_cookie(user), ["/inbox/", f"/submissions/{pk}/workspace/"])
-        for user, pk in chosen[:count]
-    ]
+    missing = {role: n for role, n in wanted.items() if len(chosen[role]) < n}
+    if missing:
+        sys.exit(f"Not enough scale data for {missing}: run `make bench-data` first.")
+    return [person for role, n in wanted.items() for person in chosen[role][:n]]
+
+
+def sign_in(username: str, password: str) -> tuple[str, float]:
+    """Through the login form, as a browser does: the session cookie, and how long it took."""
+    started = time.perf_counter()
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/accounts/login/",
+        data=form,
+        headers={"Referer": f"http://127.0.0.1:{PORT}/accounts/login/"},
+    )
+    opener.open(request, timeout=30).read()
+    session = next((c for c in jar if c.name == settings.SESSION_COOKIE_NAME), None)
+    if session is None:
+        sys.exit(f"{username} could not sign in through the form")
+    return f"{session.name}={session.value}", time.perf_counter() - started
 
 
 def wait_until_up(url: str, seconds: float = 60) -> None:
@@ -115,12 +212,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=30, help="seconds")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--password", default="parcouncil-demo-2026", help="the demo's")
     args = parser.parse_args()
 
     subprocess.run(["sh", "scripts/apt-ensure.sh", "wrk"], cwd=ROOT, check=True)
-    # the server's key signs the sessions made here
     settings.SECRET_KEY = secrets.token_urlsafe(50)
-    users = users_and_paths(args.users)
+    chosen = people(args.users)
     connection.close()
     env = dict(
         os.environ,
@@ -135,12 +232,6 @@ def main() -> None:
         env=env,
         check=True,
     )
-    lua = ",\n".join(
-        f"{{cookie = {json.dumps(cookie)}, paths = {{{', '.join(map(json.dumps, paths))}}}}}"
-        for cookie, paths in users
-    )
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(SCRIPT % {"users": lua})
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -157,8 +248,24 @@ def main() -> None:
         cwd=ROOT,
         env=env,
     )
+    script_path = None
     try:
         wait_until_up(f"http://127.0.0.1:{PORT}/healthz")
+        signed, took = [], []
+        for username, paths in chosen:
+            if username is None:  # the public: no session
+                signed.append(("", paths))
+                continue
+            cookie, seconds = sign_in(username, args.password)
+            signed.append((cookie, paths))
+            took.append(seconds)
+        lua = ",\n".join(
+            f"{{cookie = {json.dumps(cookie)}, paths = {{{', '.join(map(json.dumps, paths))}}}}}"
+            for cookie, paths in signed
+        )
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(SCRIPT % {"users": lua})
+            script_path = script.name
         run = subprocess.run(
             [
                 "wrk",
@@ -169,7 +276,7 @@ def main() -> None:
                 "10s",
                 "--latency",
                 "-s",
-                script.name,
+                script_path,
                 f"http://127.0.0.1:{PORT}",
             ],
             capture_output=True,
@@ -179,14 +286,20 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        os.unlink(script.name)
+        if script_path:
+            os.unlink(script_path)
     line = next(line for line in run.stdout.splitlines() if line.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))
     # any answer but 200 is an error: a redirect to the login page would be one
     errors = sum(result[key] for key in ("connect", "read", "write", "timeout", "not200"))
+    roles = ", ".join(f"{round(share * args.users)} {role}" for role, share in SHARES.items())
     print(
         f"{machine()}; gunicorn {args.workers} workers, wrk {args.users} connections "
-        f"({args.users} users, inbox and scoring workspace in turn) for {args.duration} s"
+        f"({roles}; five pages each in turn) for {args.duration} s"
+    )
+    print(
+        f"sign-ins through the login form: {len(took)}, median {statistics.median(took):.2f} s, "
+        f"max {max(took):.2f} s (the password hash is meant to be slow)"
     )
     print(
         f"requests: {result['requests']} in {result['seconds']:.1f} s = "

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowConfig(AppConfig):
     name = "workflow"
     verbose_name = _("Quy trình")
+
+    def ready(self) -> None:
+        # registers the deploy check on the planner's statistics
+        from workflow import checks  # noqa: F401

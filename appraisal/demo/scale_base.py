@@ -100,6 +100,14 @@ def every(queryset, n: int, rest: int = 0):
     return queryset.alias(spread=Mod(F("pk"), Value(n))).filter(spread=rest)
 
 
+# reports per bulk update: a bounded list of ids keeps every statement's plan small
+BATCH = 500
+
+
+def chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
 def at_least(states: dict[int, str], state: str) -> list[int]:
     return [pk for pk, s in states.items() if ORDER.index(s) >= ORDER.index(state)]
 

@@ -13,10 +13,12 @@ from django.db.models import (
 )
 
 from appraisal.demo.scale_base import (
+    BATCH,
     EVIDENCE_POOL,
     People,
     S,
     at_least,
+    chunks,
 )
 from appraisal.models import (
     ScoreItem,
@@ -102,9 +104,12 @@ def make_evidence(submissions, states, people: People, pool: list[PoolFile]) -> 
             )
         )
     DocumentVersion.objects.bulk_create(versions, batch_size=5000)
-    Document.objects.filter(submission_id__in=unit_of).update(
-        current=Subquery(DocumentVersion.objects.filter(document=OuterRef("pk")).values("pk")[:1])
-    )
+    for batch in chunks(list(unit_of), BATCH):
+        Document.objects.filter(submission_id__in=batch).update(
+            current=Subquery(
+                DocumentVersion.objects.filter(document=OuterRef("pk")).values("pk")[:1]
+            )
+        )
     Binding.objects.bulk_create(
         [
             Binding(document=document, item_id=pk)

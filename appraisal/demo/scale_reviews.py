@@ -3,12 +3,19 @@ between reviewers and units."""
 
 import datetime
 
-from django.db.models import (
-    Q,
-)
 from django.utils import timezone
 
-from appraisal.demo.scale_base import LIVE_REVIEW_STATES, ORDER, People, R, S, every, propose
+from appraisal.demo.scale_base import (
+    BATCH,
+    LIVE_REVIEW_STATES,
+    ORDER,
+    People,
+    R,
+    S,
+    chunks,
+    every,
+    propose,
+)
 from appraisal.models import (
     DomainReview,
     FrameworkNode,
@@ -73,15 +80,19 @@ def make_reviews(campaign, submissions, states, frameworks, reviewing, people, l
 
     grant_reviewers([review for review in reviews if review.reviewer_id])
     if live:  # what the reviewers have proposed so far in the reports under review
-        done = Q(pk__in=[])
+        started: dict[int, list[int]] = {}
         for review in reviews:
             if states[review.submission_id] == S.UNDER_REVIEW and review.state in (
                 R.IN_PROGRESS,
                 R.AWAITING_UNIT,
                 R.COMPLETED,
             ):
-                done |= Q(submission_id=review.submission_id, domain_id=review.domain_id)
-        propose(ScoreItem.objects.filter(done))
+                started.setdefault(review.domain_id, []).append(review.submission_id)
+        # one bulk update per domain and batch of reports: one OR of every (domain, report)
+        # pair made PostgreSQL's JIT compile for over 20 minutes at 2,100 units
+        for domain_id, submission_ids in started.items():
+            for batch in chunks(submission_ids, BATCH):
+                propose(ScoreItem.objects.filter(domain_id=domain_id, submission_id__in=batch))
     return reviews
 
 

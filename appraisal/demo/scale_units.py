@@ -53,10 +53,17 @@ def national_plan():
     return make
 
 
+# units of a provincial program unless told otherwise; a program of another size is built
+# beside it under its own codes (`scale-t01-600`, units `T01-600-S001`...)
+UNITS = 60
+
+
 def province_plan(province: Organisation, units: int):
+    tag = province.code if units == UNITS else f"{province.code}-{units}"
+
     def make():
         program = program_ensure(
-            code=f"scale-{province.code.lower()}",
+            code=f"scale-{tag.lower()}",
             name_vi=f"Chỉ số CCHC các sở, ngành, xã — {province.name_vi}",
             name_en=f"PAR Index of departments and communes — {province.name_en or province.name_vi}",
             owner=province,
@@ -68,16 +75,18 @@ def province_plan(province: Organisation, units: int):
             ),
             sample_framework("province-876-sample.yaml", f"{program.code}-xa", "commune", program),
         ]
-        orgs = province_units(province, units)
+        orgs = province_units(province, tag, units)
         reviewing = {code: orgs[n] for n, code in enumerate(PROVINCIAL_REVIEWERS)}
         return program, frameworks, reviewing, lambda year: orgs
 
     return make
 
 
-def province_units(province: Organisation, units: int) -> list[Organisation]:
-    prefix = f"{province.code}-"
-    existing = list(Organisation.objects.filter(code__startswith=prefix).order_by("code"))
+def province_units(province: Organisation, tag: str, units: int) -> list[Organisation]:
+    prefix = f"{tag}-"
+    existing = list(
+        Organisation.objects.filter(code__regex=rf"^{prefix}[SX][0-9]+$").order_by("code")
+    )
     if existing:
         return existing
     departments = max(len(PROVINCIAL_REVIEWERS), units // 3)
@@ -91,7 +100,7 @@ def province_units(province: Organisation, units: int) -> list[Organisation]:
             name_vi, name_en = f"Xã số {n + 1 - departments}", f"Commune no. {n + 1 - departments}"
         rows.append(
             Organisation(
-                code=f"{prefix}{'S' if n < departments else 'X'}{n + 1:03}",
+                code=f"{prefix}{'S' if n < departments else 'X'}{n + 1:04}",
                 name_vi=f"{name_vi} ({province.name_vi})",
                 name_en=f"{name_en} ({province.name_en or province.name_vi})",
                 kind=OrganisationKind.DEPARTMENT if n < departments else OrganisationKind.COMMUNE,
@@ -100,7 +109,7 @@ def province_units(province: Organisation, units: int) -> list[Organisation]:
             )
         )
     Organisation.objects.bulk_create(rows)
-    return list(Organisation.objects.filter(code__startswith=prefix).order_by("code"))
+    return list(Organisation.objects.filter(code__regex=rf"^{prefix}[SX][0-9]+$").order_by("code"))
 
 
 def make_people(program, reviewing, units, password_hash: str, built: Built) -> People:

@@ -5,6 +5,7 @@ number of queries whatever the number of units."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,6 @@ from appraisal.models import (
     Campaign,
     DomainReview,
     ExtensionRequest,
-    FrameworkNode,
     Organisation,
     Query,
     ScoreItem,
@@ -20,7 +20,15 @@ from appraisal.models import (
 )
 from appraisal.models.choices import ScoringMode, Stage
 from appraisal.models.states import DomainReviewState, QueryState, SubmissionState
-from appraisal.selectors.deadlines import DUE_SOON, ON_TIME, OVERDUE, status, unit_deadlines
+from appraisal.selectors.deadlines import (
+    DUE_SOON,
+    ON_TIME,
+    OVERDUE,
+    UnitDeadlines,
+    status,
+    unit_deadlines,
+)
+from appraisal.selectors.review_clocks import DueBy, due_by
 from appraisal.workdays import add_working_days, today
 
 S = SubmissionState
@@ -47,6 +55,10 @@ STAGE_OF: dict[str, str | None] = {
 }
 STAGES: list[str] = [Stage.SELF_ASSESSMENT, Stage.REVIEW, Stage.COUNCIL, Stage.PUBLICATION]
 DONE = "done"
+# units per page of the units × stages table, risks listed (the rest are counted)
+PAGE_SIZE = 50
+RISKS_SHOWN = 30
+EXPORT_BATCH = 500
 
 
 @dataclass
@@ -93,10 +105,16 @@ class Risk:
 @dataclass
 class Dashboard:
     funnel: list[tuple[str, str, int]]
-    rows: list[UnitRow]
+    rows: list[UnitRow]  # the page's units
+    page: Page
     ministries: list[MinistryLoad]
-    risks: list[Risk]
+    risks: list[Risk]  # the first RISKS_SHOWN, soonest first
+    risk_count: int
     totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def risks_not_listed(self) -> int:
+        return self.risk_count - len(self.risks)
 
 
 def dashboard(
@@ -106,22 +124,71 @@ def dashboard(
     region: str = "",
     organisation_id: int | None = None,
     on: datetime.date | None = None,
+    page: object = 1,
 ) -> Dashboard:
+    """The dashboard, its units a page at a time: everything over the whole campaign is an
+    aggregate in the database, so the cost does not grow with the number of units."""
     on = on or today()
-    in_scope = Submission.objects.filter(campaign=campaign).select_related("unit")
+    in_scope = _scope(campaign, level, region)
+    counts: dict[str, int] = dict.fromkeys(FUNNEL, 0)
+    counts.update(in_scope.values_list("state").annotate(n=Count("pk")).order_by())
+    deadlines = unit_deadlines(campaign_ids=[campaign.pk])
+    shown = Paginator(in_scope.select_related("unit").order_by("level", "unit__code"), PAGE_SIZE)
+    current = shown.get_page(page)
+    rows = unit_rows(list(current), deadlines, on)
+    reviews = DomainReview.objects.filter(submission__in=in_scope.values("pk"))
+    if organisation_id:
+        reviews = reviews.filter(organisation_id=organisation_id)
+    review_due = deadlines.campaign_due(campaign.pk, Stage.REVIEW)
+    # the open reviews due by the end of the coming week: the late ones are among them
+    horizon = add_working_days(on, 5)
+    clock = due_by(reviews, review_due, on, horizon)
+    risks, risk_count = _risks(campaign, in_scope, clock, deadlines, on, horizon)
+    labels = dict(SubmissionState.choices)
+    return Dashboard(
+        funnel=[(state, str(labels[state]), counts.get(state, 0)) for state in FUNNEL],
+        rows=rows,
+        page=current,
+        ministries=_loads(reviews, clock.before(on)),
+        risks=risks,
+        risk_count=risk_count,
+        totals=_totals(counts, in_scope, deadlines, campaign, on),
+    )
+
+
+def _scope(campaign: Campaign, level: str, region: str):
+    in_scope = Submission.objects.filter(campaign=campaign)
     if level:
         in_scope = in_scope.filter(level=level)
     if region:
         in_scope = in_scope.filter(unit__region=region)
-    submissions = list(in_scope.order_by("level", "unit__code"))
-    ids = [s.pk for s in submissions]
-    deadlines = unit_deadlines(campaign_ids=[campaign.pk], submission_ids=ids)
-    counts: dict[str, int] = dict.fromkeys(FUNNEL, 0)
+    return in_scope
+
+
+def all_unit_rows(campaign: Campaign, *, level: str = "", region: str = "", on=None):
+    """Every unit's row under the filters (the Excel export), read a batch at a time."""
+    on = on or today()
+    in_scope = _scope(campaign, level, region)
+    deadlines = unit_deadlines(campaign_ids=[campaign.pk])
+    ids = list(in_scope.order_by("level", "unit__code").values_list("pk", flat=True))
+    for start in range(0, len(ids), EXPORT_BATCH):
+        batch = Submission.objects.filter(pk__in=ids[start : start + EXPORT_BATCH])
+        yield from unit_rows(
+            list(batch.select_related("unit").order_by("level", "unit__code")), deadlines, on
+        )
+
+
+def unit_rows(
+    submissions: list[Submission], deadlines: UnitDeadlines, on: datetime.date
+) -> list[UnitRow]:
+    """Each report's stages with their deadline status, and how far a report still in
+    self-assessment has scored: one query for the progress."""
     progress = {
         row["submission_id"]: row
         for row in ScoreItem.objects.filter(
-            submission_id__in=ids,
-            submission__state__in=[S.DRAFT, S.PENDING_APPROVAL],
+            submission_id__in=[
+                s.pk for s in submissions if s.state in (S.DRAFT, S.PENDING_APPROVAL)
+            ],
             scoring_mode=ScoringMode.SELF,
             applicable=True,
         )
@@ -131,7 +198,6 @@ def dashboard(
     }
     rows = []
     for submission in submissions:
-        counts[submission.state] = counts.get(submission.state, 0) + 1
         current = STAGE_OF.get(submission.state)
         passed = True
         cells: list[tuple[str, str | None, datetime.date | None]] = []
@@ -155,60 +221,126 @@ def dashboard(
                 else (100 * done["scored"]) // done["total"]
             )
         rows.append(UnitRow(submission, cells, percent))
-    # the reports and their domains are joined here, not in the database: a join there reads
-    # every campaign's reports and every framework's nodes (bench/pages.py --explain)
-    reviewed = DomainReview.objects.filter(submission_id__in=ids).select_related("organisation")
-    if organisation_id:
-        reviewed = reviewed.filter(organisation_id=organisation_id)
-    reviews = list(reviewed.order_by())
-    domains = FrameworkNode.objects.in_bulk({review.domain_id for review in reviews})
-    by_id = {submission.pk: submission for submission in submissions}
-    for review in reviews:
-        review.submission, review.domain = by_id[review.submission_id], domains[review.domain_id]
-    reviews.sort(key=lambda r: (r.submission.unit.code, r.domain.position))
-    review_due = deadlines.campaign_due(campaign.pk, Stage.REVIEW)
-    loads: dict[int, MinistryLoad] = {}
-    risks: list[Risk] = []
-    horizon = add_working_days(on, 5)
-    for review in reviews:
-        load = loads.setdefault(review.organisation_id, MinistryLoad(review.organisation))
-        load.total += 1
-        if review.state == DomainReviewState.COMPLETED:
-            load.completed += 1
+    return rows
+
+
+def _totals(counts, in_scope, deadlines: UnitDeadlines, campaign, on) -> dict[str, int]:
+    """How many units stand on time, due soon or overdue in their current stage: the
+    campaign's deadline of each stage for the count of reports in it, except the few with
+    their own (extended) deadline."""
+    totals = {"units": sum(counts.values()), ON_TIME: 0, DUE_SOON: 0, OVERDUE: 0}
+    own = {submission_id for submission_id, _stage in deadlines.own}
+    extended = dict(in_scope.filter(pk__in=sorted(own)).values_list("pk", "state")) if own else {}
+    for state, number in counts.items():
+        stage = STAGE_OF.get(state)
+        if stage is None or not number:
             continue
-        load.open += 1
-        load.waiting_unit += review.state == DomainReviewState.AWAITING_UNIT
-        due = review.due_on(review_due, on)
-        state = status(due, on)
-        load.late += state == OVERDUE
-        if due is not None and due <= horizon and review.state != DomainReviewState.AWAITING_UNIT:
-            risks.append(
-                Risk(
-                    "review",
-                    f"{review.submission.unit.name} — {review.domain.code}. {review.domain.name}",
-                    due,
-                    state,
-                    "review_detail",
-                    (review.pk,),
-                )
+        mine = [pk for pk, s in extended.items() if s == state]
+        for pk in mine:
+            key = status(
+                deadlines.own.get((pk, stage)) or deadlines.campaign_due(campaign.pk, stage), on
             )
-    for row in rows:
-        for stage, state, due in row.cells:
-            if state in (DUE_SOON, OVERDUE) and stage == Stage.SELF_ASSESSMENT and due:
-                risks.append(
-                    Risk(
-                        "self_assessment",
-                        row.submission.unit.name
-                        + (f" ({row.percent} %)" if row.percent is not None else ""),
-                        due,
-                        state,
-                        "submission_detail",
-                        (row.submission.pk,),
-                    )
-                )
-    queries = Query.objects.filter(
-        review__submission_id__in=ids, state=QueryState.OPEN, due_on__lte=horizon
-    ).select_related("review__submission__unit", "review__domain")
+            if key:
+                totals[key] += 1
+        key = status(deadlines.campaign_due(campaign.pk, stage), on)
+        if key:
+            totals[key] += number - len(mine)
+    return totals
+
+
+def _loads(reviews, overdue: DueBy) -> list[MinistryLoad]:
+    """Each reviewing organisation's reviews: counted by the database."""
+    rows = (
+        reviews.order_by()
+        .values(
+            "organisation_id",
+            "organisation__code",
+            "organisation__name_vi",
+            "organisation__name_en",
+        )
+        .annotate(
+            total=Count("pk"),
+            completed=Count("pk", filter=Q(state=DomainReviewState.COMPLETED)),
+            waiting=Count("pk", filter=Q(state=DomainReviewState.AWAITING_UNIT)),
+        )
+    )
+    late_by: dict[int, int] = dict(
+        overdue.plain.values_list("organisation_id").annotate(n=Count("pk")).order_by()
+    )
+    for review in overdue.paused:
+        late_by[review.organisation_id] = late_by.get(review.organisation_id, 0) + 1
+    loads = [
+        MinistryLoad(
+            Organisation(
+                pk=row["organisation_id"],
+                code=row["organisation__code"],
+                name_vi=row["organisation__name_vi"],
+                name_en=row["organisation__name_en"],
+            ),
+            total=row["total"],
+            open=row["total"] - row["completed"],
+            completed=row["completed"],
+            late=late_by.get(row["organisation_id"], 0),
+            waiting_unit=row["waiting"],
+        )
+        for row in rows
+    ]
+    return sorted(loads, key=lambda load: load.organisation.code)
+
+
+def _first(queryset, size: int = RISKS_SHOWN) -> tuple[list, int]:
+    """The first `size` rows and how many there are: one query when they are fewer."""
+    rows = list(queryset[:size])
+    return rows, len(rows) if len(rows) < size else queryset.count()
+
+
+def _risks(campaign, in_scope, clock: DueBy, deadlines, on, horizon) -> tuple[list[Risk], int]:
+    """This week's risks, soonest first: the first RISKS_SHOWN of them, and how many there
+    are. Each kind is counted and its soonest read by the database."""
+    risks: list[Risk] = []
+    # reviews not waiting on their unit, due within the week
+    due = clock.without(DomainReviewState.AWAITING_UNIT)
+    review_due = deadlines.campaign_due(campaign.pk, Stage.REVIEW)
+    soonest, total = _first(
+        due.plain.select_related("submission__unit", "domain").order_by("due", "pk")
+    )
+    total += len(due.paused)
+    for review in soonest:
+        review.due = review.due_override or review_due
+    chosen = sorted(soonest + due.paused, key=lambda r: (r.due, r.pk))[:RISKS_SHOWN]
+    # the paused ones were read with their clock only: their unit and domain now, together
+    paused = {r.pk for r in due.paused}
+    full = (
+        DomainReview.objects.select_related("submission__unit", "domain").in_bulk(
+            [r.pk for r in chosen if r.pk in paused]
+        )
+        if paused
+        else {}
+    )
+    for clock_only in chosen:
+        review = full.get(clock_only.pk, clock_only)
+        review.due = clock_only.due
+        risks.append(
+            Risk(
+                "review",
+                f"{review.submission.unit.name} — {review.domain.code}. {review.domain.name}",
+                review.due,
+                status(review.due, on),
+                "review_detail",
+                (review.pk,),
+            )
+        )
+    total += _self_assessment_risks(campaign, in_scope, deadlines, on, horizon, risks)
+    queries, count = _first(
+        Query.objects.filter(
+            review__submission__in=in_scope.values("pk"),
+            state=QueryState.OPEN,
+            due_on__lte=horizon,
+        )
+        .select_related("review__submission__unit", "review__domain")
+        .order_by("due_on", "pk")
+    )
+    total += count
     for query in queries:
         risks.append(
             Risk(
@@ -220,35 +352,54 @@ def dashboard(
                 (query.pk,),
             )
         )
-    extensions = ExtensionRequest.objects.filter(
-        submission_id__in=ids, state=ExtensionRequest.State.PENDING
-    ).select_related("submission__unit")
+    extensions, count = _first(
+        ExtensionRequest.objects.filter(
+            submission__in=in_scope.values("pk"), state=ExtensionRequest.State.PENDING
+        )
+        .select_related("submission__unit")
+        .order_by("pk")
+    )
+    total += count
     for request in extensions:
-        due = request.current_due
+        due_on = request.current_due
         risks.append(
             Risk(
                 "extension",
                 f"{request.submission.unit.name} — {request.get_target_display()}",
-                due or on,
-                status(due, on) if due else DUE_SOON,
+                due_on or on,
+                status(due_on, on) if due_on else DUE_SOON,
                 "extension_list",
                 (campaign.pk,),
             )
         )
     risks.sort(key=lambda r: (r.due, r.title))
-    labels = dict(SubmissionState.choices)
-    statuses = [
-        cell[1] for row in rows for cell in row.cells if cell[1] in (ON_TIME, DUE_SOON, OVERDUE)
-    ]
-    return Dashboard(
-        funnel=[(state, str(labels[state]), counts.get(state, 0)) for state in FUNNEL],
-        rows=rows,
-        ministries=sorted(loads.values(), key=lambda m: m.organisation.code),
-        risks=risks,
-        totals={
-            "units": len(rows),
-            ON_TIME: statuses.count(ON_TIME),
-            DUE_SOON: statuses.count(DUE_SOON),
-            OVERDUE: statuses.count(OVERDUE),
-        },
-    )
+    return risks[:RISKS_SHOWN], total
+
+
+def _self_assessment_risks(campaign, in_scope, deadlines, on, horizon, risks) -> int:
+    """Reports still in self-assessment whose deadline (their own, or the campaign's) is due
+    soon or past: the soonest added to `risks`, all counted."""
+    selfish = in_scope.filter(state__in=[S.DRAFT, S.PENDING_APPROVAL])
+    stage = Stage.SELF_ASSESSMENT
+    campaign_due = deadlines.campaign_due(campaign.pk, stage)
+    own = {pk: due for (pk, st), due in deadlines.own.items() if st == stage}
+    at_risk = [pk for pk, due in own.items() if status(due, on) in (DUE_SOON, OVERDUE)]
+    condition = Q(pk__in=at_risk)
+    if status(campaign_due, on) in (DUE_SOON, OVERDUE):
+        condition |= ~Q(pk__in=sorted(own))
+    page, total = _first(selfish.filter(condition).select_related("unit").order_by("unit__code"))
+    for row in unit_rows(page, deadlines, on):
+        for cell_stage, state, due in row.cells:
+            if state in (DUE_SOON, OVERDUE) and cell_stage == stage and due:
+                risks.append(
+                    Risk(
+                        "self_assessment",
+                        row.submission.unit.name
+                        + (f" ({row.percent} %)" if row.percent is not None else ""),
+                        due,
+                        state,
+                        "submission_detail",
+                        (row.submission.pk,),
+                    )
+                )
+    return total

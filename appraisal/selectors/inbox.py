@@ -7,13 +7,15 @@ the same number of queries whatever the data size.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from appraisal import permissions
 from appraisal.models import (
+    Campaign,
     DomainReview,
     ExtensionRequest,
     NotApplicableRequest,
@@ -96,26 +98,65 @@ def inbox_entries(user: Person) -> list[Entry]:
     )
     wide_filter |= Q(campaign__program_id__in=council, state=SubmissionState.IN_COUNCIL)
     own_units = {org for pairs in roles.values() for _p, org in pairs if org}
-    rows = base.filter(unit_filter | wide_filter).filter(
-        campaign__state__in=[
-            CampaignState.SELF_ASSESSMENT,
-            CampaignState.REVIEW,
-            CampaignState.COUNCIL,
-        ]
+    running = [CampaignState.SELF_ASSESSMENT, CampaignState.REVIEW, CampaignState.COUNCIL]
+    wide = base.filter(wide_filter, campaign__state__in=running).exclude(
+        state=SubmissionState.IN_COUNCIL, unit_id__in=own_units
     )
+    # what waits on the secretariat or the council is listed report by report while it is a
+    # few, and as one line per campaign and state beyond that (the campaign's list, filtered,
+    # is the way in): a year of 2,100 units must not make this page 2,100 rows long
+    groups = {
+        (row["campaign_id"], row["state"]): row["n"]
+        for row in wide.order_by().values("campaign_id", "state").annotate(n=Count("pk"))
+    }
+    few = [key for key, n in groups.items() if n <= EACH_SHOWN]
+    listed = Q(pk__in=[])
+    for campaign_id, state in few:
+        listed |= Q(campaign_id=campaign_id, state=state)
+    rows = base.filter(unit_filter | (wide_filter & listed), campaign__state__in=running)
     for submission in rows.order_by("pk"):
         what, stage, waiting = _submission_task(submission, roles, own_units)
         if what:
             submissions.append((submission, what, stage, waiting))
-
-    reviews = list(
-        DomainReview.objects.filter(_review_filter(user, roles))
-        .exclude(submission__unit_id__in=own_units)
-        .select_related("submission__unit", "submission__campaign__program", "domain")
+    many = [(key, n) for key, n in groups.items() if n > EACH_SHOWN]
+    campaigns = (
+        Campaign.objects.select_related("program").in_bulk(
+            [campaign_id for (campaign_id, _state), _n in many]
+        )
+        if many
+        else {}
     )
-    campaign_ids = {s.campaign_id for s, _w, _st, _wait in submissions} | {
-        r.submission.campaign_id for r in reviews
+
+    mine = DomainReview.objects.filter(_review_filter(user, roles)).exclude(
+        submission__unit_id__in=own_units
+    )
+    # the same for domain reviews: a reviewer's or a coordinator's many become one line per
+    # campaign and state, leading to their list
+    review_groups = {
+        (row["submission__campaign_id"], row["state"]): row["n"]
+        for row in mine.order_by()
+        .values("submission__campaign_id", "state")
+        .annotate(n=Count("pk"))
     }
+    listed = Q(pk__in=[])
+    for (campaign_id, state), number in review_groups.items():
+        if number <= EACH_SHOWN:
+            listed |= Q(submission__campaign_id=campaign_id, state=state)
+    reviews = list(
+        mine.filter(listed).select_related(
+            "submission__unit", "submission__campaign__program", "domain"
+        )
+    )
+    many_reviews = [(key, n) for key, n in review_groups.items() if n > EACH_SHOWN]
+    if many_reviews:
+        campaigns |= Campaign.objects.select_related("program").in_bulk(
+            [campaign_id for (campaign_id, _state), _n in many_reviews]
+        )
+    campaign_ids = (
+        {s.campaign_id for s, _w, _st, _wait in submissions}
+        | {r.submission.campaign_id for r in reviews}
+        | set(campaigns)
+    )
     deadlines = {
         (d.campaign_id, d.stage): d.due_on
         for d in StageDeadline.objects.filter(campaign_id__in=campaign_ids)
@@ -136,11 +177,63 @@ def inbox_entries(user: Person) -> list[Entry]:
                 waiting_on=waiting,
             )
         )
+    for (campaign_id, state), number in many:
+        entries.append(_group_entry(campaigns[campaign_id], state, number, deadlines))
+    for (campaign_id, state), number in many_reviews:
+        entries.append(_reviews_entry(campaigns[campaign_id], state, number, deadlines))
     entries += [_review_entry(review, deadlines) for review in reviews]
     entries += _query_entries(user, roles)
     entries += _na_entries(secretariat)
     entries += _extension_entries(secretariat)
     return sorted(entries, key=lambda entry: entry.sort_key)
+
+
+# reports of one campaign and state listed one by one in the inbox; more become one line
+EACH_SHOWN = 10
+# a reviewer's queries listed one by one
+QUERIES_SHOWN = 30
+
+GROUP_TASKS = {
+    SubmissionState.SUBMITTED: (_("Kiểm tra hồ sơ đã gửi, bắt đầu thẩm định"), Stage.REVIEW),
+    SubmissionState.REVIEWED: (_("Trình Hội đồng"), Stage.COUNCIL),
+    SubmissionState.IN_COUNCIL: (_("Xem xét và chốt điểm tại Hội đồng"), Stage.COUNCIL),
+}
+
+
+def _group_entry(
+    campaign: Campaign, state: str, number: int, deadlines: dict[tuple[int, str], datetime.date]
+) -> Entry:
+    what, stage = GROUP_TASKS[state]
+    url = (
+        reverse("council_page", args=[campaign.pk])
+        if state == SubmissionState.IN_COUNCIL
+        else f"{reverse('campaign_detail', args=[campaign.pk])}?state={state}"
+    )
+    return Entry(
+        what=what,
+        title=ngettext("%(name)s: %(n)s hồ sơ", "%(name)s: %(n)s hồ sơ", number)
+        % {"name": campaign.name, "n": number},
+        url=url,
+        due_on=deadlines.get((campaign.pk, stage)),
+        program=campaign.program.name,
+    )
+
+
+def _reviews_entry(
+    campaign: Campaign, state: str, number: int, deadlines: dict[tuple[int, str], datetime.date]
+) -> Entry:
+    pending = state == DomainReviewState.PENDING
+    return Entry(
+        what=_("Phân công thẩm định") if pending else DomainReviewState(state).label,
+        title=ngettext("%(name)s: %(n)s lĩnh vực", "%(name)s: %(n)s lĩnh vực", number)
+        % {"name": campaign.name, "n": number},
+        url=f"{reverse('review_queue', args=[campaign.pk])}?state=pending"
+        if pending
+        else reverse("review_list"),
+        due_on=deadlines.get((campaign.pk, Stage.REVIEW)),
+        program=campaign.program.name,
+        waiting_on=_("đơn vị được đánh giá") if state == DomainReviewState.AWAITING_UNIT else "",
+    )
 
 
 def _submission_task(
@@ -216,14 +309,13 @@ def _query_entries(user: Person, roles: Roles) -> list[Entry]:
         "review__submission__campaign__program",
         "review__domain",
     )
-    rows = list(
-        Query.objects.filter(
-            state__in=[QueryState.ANSWERED, QueryState.OPEN],
-            review__reviewer_id=user.pk,
-        )
-        .select_related(*related)
-        .order_by("due_on", "pk")
+    raised = Query.objects.filter(
+        state__in=[QueryState.ANSWERED, QueryState.OPEN], review__reviewer_id=user.pk
     )
+    # a reviewer's queries, the soonest due first; beyond QUERIES_SHOWN one line says how
+    # many more wait in their reviews
+    rows = list(raised.select_related(*related).order_by("due_on", "pk")[:QUERIES_SHOWN])
+    more = raised.count() - len(rows)
     if unit_pairs:
         # the ids first: as a subquery, PostgreSQL joins every review of the country
         theirs = Submission.objects.filter(
@@ -243,6 +335,21 @@ def _query_entries(user: Person, roles: Roles) -> list[Entry]:
             .order_by("due_on", "pk")
         )
     entries, seen = [], set()
+    if more > 0:
+        entries.append(
+            Entry(
+                what=_("Yêu cầu giải trình khác"),
+                title=ngettext(
+                    "Còn %(n)s yêu cầu giải trình trong các lĩnh vực bạn thẩm định",
+                    "Còn %(n)s yêu cầu giải trình trong các lĩnh vực bạn thẩm định",
+                    more,
+                )
+                % {"n": more},
+                url=reverse("review_list"),
+                due_on=None,
+                program="",
+            )
+        )
     for query in rows:
         if query.pk in seen:  # a reviewer who is also of the unit: once
             continue

@@ -87,6 +87,10 @@ class PublishedLevel:
     ranking_chart: str = ""
     domain_chart: str = ""
     group_chart: str = ""
+    # the public page's page of `rows`, ranked and not
+    page: Any = None
+    page_ranked: list[Row] = field(default_factory=list)
+    page_unranked: list[Row] = field(default_factory=list)
 
     @property
     def ranked(self) -> list[Row]:

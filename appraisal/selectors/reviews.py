@@ -112,10 +112,19 @@ def review_stage_due(campaign_ids: Iterable[int]) -> dict[int, datetime.date]:
     )
 
 
-def annotate_deadlines(reviews: list[DomainReview], today_: datetime.date | None = None) -> None:
-    """Give each review its `due` (the clock's deadline) and `late` flag: one query."""
+def annotate_deadlines(
+    reviews: list[DomainReview],
+    today_: datetime.date | None = None,
+    stage_due: dict[int, datetime.date | None] | None = None,
+) -> None:
+    """Give each review its `due` (the clock's deadline) and `late` flag: one query, none
+    when the caller has read each campaign's `stage_due` already."""
     today_ = today_ or today()
-    due = review_stage_due({review.submission.campaign_id for review in reviews})
+    due = (
+        stage_due
+        if stage_due is not None
+        else review_stage_due({review.submission.campaign_id for review in reviews})
+    )
     for review in reviews:
         review.due = review.due_on(due.get(review.submission.campaign_id), today_)
         review.late = review.is_open and review.due is not None and review.due < today_

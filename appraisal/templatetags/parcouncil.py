@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.index import shown
 from appraisal.models.choices import Role
+from appraisal.selectors.deadlines import LABELS as DEADLINE_LABELS
 
 register = template.Library()
 
@@ -162,6 +163,12 @@ def sort_state(context, key: str) -> str:
     if current == f"-{key}":
         return "descending"
     return "none"
+
+
+@register.filter
+def deadline_label(status: str | None) -> str:
+    """ "Trong hạn", "Sắp đến hạn" or "Quá hạn" for a deadline status; "" for none."""
+    return str(DEADLINE_LABELS.get(status or "", ""))
 
 
 @register.filter

@@ -14,7 +14,7 @@ from appraisal.imports.tables import spreadsheet_safe
 from appraisal.models import Campaign
 from appraisal.models.choices import Level, Region, Role, Stage
 from appraisal.requests import AuthenticatedRequest
-from appraisal.selectors.dashboard import DONE, STAGES, Dashboard, dashboard
+from appraisal.selectors.dashboard import DONE, STAGES, Dashboard, all_unit_rows, dashboard
 from appraisal.selectors.deadlines import LABELS
 from appraisal.selectors.reviews import reviewing_organisations
 
@@ -41,7 +41,7 @@ def _load(request: AuthenticatedRequest, pk: int) -> tuple[Campaign, Filters, Da
         region=region if region in Region.values else "",
         organisation_id=int(organisation) if organisation.isdigit() else None,
     )
-    return campaign, filters, dashboard(campaign, **filters)
+    return campaign, filters, dashboard(campaign, **filters, page=request.GET.get("page"))
 
 
 @login_required
@@ -58,8 +58,8 @@ def campaign_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "regions": Region.choices,
             "organisations": reviewing_organisations(campaign.program_id),
             "stages": [(stage, Stage(stage).label) for stage in STAGES],
-            "status_labels": LABELS,
             "funnel_max": max([count for _s, _l, count in board.funnel] + [1]),
+            "page": board.page,
             "query": request.GET.urlencode(),
         },
     )
@@ -67,14 +67,14 @@ def campaign_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def campaign_dashboard_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    campaign, _filters, board = _load(request, pk)
+    campaign, filters, board = _load(request, pk)
     book = Workbook()
     sheet = book.active
     sheet.title = _("Đơn vị")[:31]
     sheet.append(
         [_("Mã"), _("Đơn vị"), _("Trạng thái")] + [str(Stage(stage).label) for stage in STAGES]
     )
-    for row in board.rows:
+    for row in all_unit_rows(campaign, level=filters["level"], region=filters["region"]):
         sheet.append(
             [
                 row.submission.unit.code,
@@ -114,6 +114,13 @@ def campaign_dashboard_xlsx(request: AuthenticatedRequest, pk: int) -> HttpRespo
     for risk in board.risks:
         risks.append(
             [spreadsheet_safe(risk.title), risk.due, str(LABELS.get(risk.status or "", ""))]
+        )
+    if board.risk_count > len(board.risks):
+        risks.append(
+            [
+                _("… và %(n)s việc khác (xem bảng theo dõi thẩm định và danh sách đơn vị)")
+                % {"n": board.risk_count - len(board.risks)}
+            ]
         )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -4,6 +4,7 @@ import csv
 import io
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -35,12 +36,20 @@ def results_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# units per page of a level on the public year page
+YEAR_PAGE = 100
+
+
 def results_year(request: HttpRequest, program: str, year: int) -> HttpResponse:
     campaign = public.get_published(program, year)
     levels = public.published_levels(campaign)
     for level in levels:
+        # the averages and groups are the level's; its table and chart show a page of it
+        level.page = Paginator(level.rows, YEAR_PAGE).get_page(request.GET.get(f"p-{level.level}"))
+        level.page_ranked = [row for row in level.page if row.result.rank is not None]
+        level.page_unranked = [row for row in level.page if row.result.rank is None]
         level.ranking_chart = bar_chart(
-            [(row.name, row.index, row.result.group) for row in level.ranked],
+            [(row.name, row.index, row.result.group) for row in level.page_ranked],
             title=_("Chỉ số CCHC %(year)s — %(level)s") % {"year": year, "level": level.label},
             reference=level.average,
             reference_label=_("Trung bình"),

@@ -4,6 +4,7 @@ the year's index before publication."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -80,6 +81,10 @@ def survey_confirm(request: AuthenticatedRequest, pk: int, upload_pk: int) -> Ht
     return redirect("survey_page", pk=campaign.pk)
 
 
+# units per page of a level in the results preview
+PREVIEW_PAGE = 100
+
+
 @login_required
 def results_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The index as it would be published now, level by level (not public, not stored)."""
@@ -87,7 +92,10 @@ def results_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     levels = []
     for level, label in Level.choices:
         if campaign.frameworks.filter(level=level).exists():
-            levels.append((label, level_preview(campaign, level)))
+            results = level_preview(campaign, level, parts=False)
+            # the whole level is ranked; a page of it is shown (its own page number per level)
+            page = Paginator(results.results, PREVIEW_PAGE).get_page(request.GET.get(f"p-{level}"))
+            levels.append((level, label, results, page))
     return render(
         request, "appraisal/results_preview.html", {"campaign": campaign, "levels": levels}
     )

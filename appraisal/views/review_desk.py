@@ -4,7 +4,7 @@ queue to assign, the matrix of every report."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +19,9 @@ from appraisal.models.states import DomainReviewState
 from appraisal.problems import problem_text
 from appraisal.requests import MAX_BULK, AuthenticatedRequest, client_ip, posted_ids
 from appraisal.selectors import reviews as review_selectors
+from appraisal.selectors.review_matrix import Filters, matrix_export
 from appraisal.selectors.review_matrix import review_matrix as matrix_of
+from appraisal.views.downloads import csv_download
 from workflow.services import assignments as assignment_services
 from workflow.services import reviews as review_services
 from workflow.services.routing import campaign_route_domain, campaign_set_query_days
@@ -168,23 +170,27 @@ def review_queue_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+def _matrix_filters(request: AuthenticatedRequest, campaign) -> tuple[MatrixFilterForm, Filters]:
+    organisations = review_selectors.reviewing_organisations(campaign.program_id)
+    form = MatrixFilterForm(request.GET or None, organisations=organisations)
+    if not form.is_valid():
+        return form, Filters()
+    data = form.cleaned_data
+    return form, Filters(
+        level=data["level"],
+        organisation_id=data["organisation"].pk if data["organisation"] else None,
+        state=data["state"],
+        lateness=data["lateness"],
+        unit=data["unit"].strip(),
+    )
+
+
 @login_required
 def review_matrix(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = permissions.get_campaign_for_user(request, pk)
     permissions.require(permissions.can_manage_reviews(request.user, campaign.program_id))
-    organisations = review_selectors.reviewing_organisations(campaign.program_id)
-    form = MatrixFilterForm(request.GET or None, organisations=organisations)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "level": data["level"],
-            "organisation_id": data["organisation"].pk if data["organisation"] else None,
-            "state": data["state"],
-            "lateness": data["lateness"],
-            "unit": data["unit"].strip(),
-        }
-    matrix = matrix_of(campaign, **filters)
+    form, filters = _matrix_filters(request, campaign)
+    matrix = matrix_of(campaign, filters, request.GET.get("page"))
     return render(
         request,
         "appraisal/review_matrix.html",
@@ -192,11 +198,24 @@ def review_matrix(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "form": form,
             "matrix": matrix,
+            "page": matrix.page,
             "reviewers": review_selectors.assignable_reviewers(request.user, campaign),
             "states": DomainReviewState.choices,
             "levels": Level.choices,
             "query": request.GET.urlencode(),
         },
+    )
+
+
+@login_required
+def review_matrix_csv(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
+    """The whole matrix under the page's filters, every report, as CSV."""
+    campaign = permissions.get_campaign_for_user(request, pk)
+    permissions.require(permissions.can_manage_reviews(request.user, campaign.program_id))
+    _form, filters = _matrix_filters(request, campaign)
+    return csv_download(
+        matrix_export(campaign, filters),
+        f"tham-dinh-{campaign.program.code}-{campaign.year}.csv",
     )
 
 

@@ -1,4 +1,4 @@
-import csv
+import itertools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from appraisal import permissions
-from appraisal.imports.tables import spreadsheet_safe
 from appraisal.models import NotApplicableRequest, Program
 from appraisal.models.choices import ScoringMode, Stage
 from appraisal.models.states import CampaignState, QueryState, SubmissionState
@@ -24,6 +23,7 @@ from appraisal.selectors.deadlines import stage_due
 from appraisal.selectors.workspace import workspace
 from appraisal.views.audit import AuditFilterForm, audit_events
 from appraisal.views.confirm import confirm_page, confirmed
+from appraisal.views.downloads import csv_download
 from documents.models import GeneratedReport
 from documents.reports import fingerprint
 from workflow import timeline
@@ -210,11 +210,6 @@ def submission_timeline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 CSV_COLUMNS = list(EXPORT_FIELDS)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def audit_export(request: AuthenticatedRequest, program_pk: int) -> StreamingHttpResponse:
     program = get_object_or_404(Program, pk=program_pk)
@@ -228,18 +223,11 @@ def audit_export(request: AuthenticatedRequest, program_pk: int) -> StreamingHtt
         .order_by("seq")
         .values_list(*CSV_COLUMNS)
     )
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # Excel opens UTF-8 CSV correctly with a BOM
-        yield writer.writerow(CSV_COLUMNS)
-        for row in events.iterator(chunk_size=2000):
-            yield writer.writerow([spreadsheet_safe(value) for value in row])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{program.code}-{stamp}.csv"'
-    return response
+    return csv_download(
+        itertools.chain([CSV_COLUMNS], events.iterator(chunk_size=2000)),
+        f"audit-{program.code}-{stamp}.csv",
+    )
 
 
 def _pending_na(user, submission) -> list:

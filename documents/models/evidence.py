@@ -93,7 +93,7 @@ class Binding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "item"], name="binding_unique_pair")
         ]
-        indexes = [models.Index(fields=["item"], name="binding_item_idx")]
+        # `item` has its foreign key's index; a second one on it only slowed every write
 
     def __str__(self) -> str:
         return f"{self.document} → {self.item.node.code}"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from appraisal.models import DomainReview, SubmissionDeadline
-from appraisal.selectors.dashboard import dashboard
+from appraisal.selectors.dashboard import PAGE_SIZE, RISKS_SHOWN, dashboard
 from tests.appraisal.test_page_queries import provinces
 from tests.conftest import reviews_started
 
@@ -42,7 +42,8 @@ def test_units_are_on_time_due_soon_or_overdue(cast, campaign_factory, orgs):
 @pytest.fixture(params=[3, 60], ids=["3-units", "60-units"])
 def busy(request, cast, campaign_factory):
     campaign = campaign_factory(units=provinces(request.param))
-    reviews_started(list(campaign.submissions.all()[:3]), cast["secretariat"])
+    # two reports under review, the others (one at least) still self-scoring
+    reviews_started(list(campaign.submissions.all()[:2]), cast["secretariat"])
     return campaign
 
 
@@ -50,13 +51,52 @@ def test_the_dashboard_costs_the_same_for_3_and_60_units(
     client, cast, busy, django_assert_num_queries
 ):
     client.force_login(cast["manager"])
-    # session, user, campaign, role grants, submissions with units, stage deadlines, unit
-    # deadlines, the calendar's declared days, reviews with their ministries, the reviews'
-    # domains, open queries, the ministries of the filter, the units' self-scoring progress,
-    # pending extension requests
-    with django_assert_num_queries(14):
+    # session, user, campaign, role grants, the reports counted by state, stage deadlines,
+    # unit deadlines, the count of reports, a page of reports, their self-scoring progress,
+    # the calendar's declared days, the paused reviews due this week, the soonest reviews due,
+    # open queries due, pending extension requests, late reviews and the review load per
+    # ministry, the ministries of the filter
+    with django_assert_num_queries(18):
         response = client.get(reverse("campaign_dashboard", args=[busy.pk]))
-    assert len(response.context["board"].rows) == busy.submissions.count()
+    units = busy.submissions.count()
+    board = response.context["board"]
+    assert len(board.rows) == min(units, PAGE_SIZE)
+    assert board.totals["units"] == units == sum(n for _s, _l, n in board.funnel)
+    assert (
+        sum(load.total for load in board.ministries)
+        == DomainReview.objects.filter(submission__campaign=busy).count()
+    )
+
+
+def test_every_unit_is_on_a_page_and_in_the_export(client, cast, campaign_factory):
+    campaign = campaign_factory(units=provinces(60))
+    client.force_login(cast["manager"])
+    url = reverse("campaign_dashboard", args=[campaign.pk])
+    seen = [
+        row.submission.unit.code
+        for number in (1, 2)
+        for row in client.get(url, {"page": number}).context["board"].rows
+    ]
+    expected = list(
+        campaign.submissions.order_by("level", "unit__code").values_list("unit__code", flat=True)
+    )
+    assert seen == expected
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("campaign_dashboard_xlsx", args=[campaign.pk])).content)
+    )
+    assert [row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)] == (
+        expected
+    )
+
+
+def test_risks_beyond_the_list_are_counted(cast, campaign_factory):
+    campaign = campaign_factory(units=provinces(60))
+    # self-assessment due in two days: every unit is at risk, the first RISKS_SHOWN listed
+    board = dashboard(campaign, on=D(2027, 1, 13))
+    assert board.risk_count == 60
+    assert len(board.risks) == RISKS_SHOWN
+    assert board.risks_not_listed == 60 - RISKS_SHOWN
+    assert board.totals["due_soon"] == 60
 
 
 def test_export_and_access(client, cast, campaign):

@@ -157,3 +157,19 @@ def test_the_unit_page_charts_the_years_and_compares_with_the_averages(client, t
     assert body.count("<polyline") == 1  # 2024 and 2025 on a line
     assert "Trung bình Cấp tỉnh" in body
     assert response.context["comparison"]["level_average"] is not None
+
+
+def test_the_year_page_shows_a_page_of_a_long_ranking(client, two_years, monkeypatch):
+    """The level's figures are the whole level's; its table and chart show a page of it."""
+    monkeypatch.setattr("appraisal.views.public.YEAR_PAGE", 2)
+    url = reverse("results_year", args=["national", 2025])
+    first = client.get(url)
+    [level] = first.context["levels"]
+    assert [row.result.unit.code for row in level.page_ranked] == ["01", "T34-bac-ninh"]
+    assert sum(level.groups.values()) == 3  # the groups count every unit
+    body = first.content.decode()
+    assert "Trang 1/2 · 3 đơn vị" in body and "Hải Phòng" not in body.split("<svg")[0]
+    second = client.get(url, {"p-province": 2})
+    [level] = second.context["levels"]
+    assert [row.result.unit.code for row in level.page_ranked] == ["T34-hai-phong"]
+    assert level.page_ranked[0].result.rank == 2

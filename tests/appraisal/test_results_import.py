@@ -4,6 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.urls import reverse
 
 from appraisal.models import Campaign, ScoreItem, Submission, SurveyResult, UnitResult
 from appraisal.selectors.results import level_inputs, level_preview
@@ -162,3 +164,56 @@ def test_the_live_level_counts_final_scores_survey_and_not_applicable_items(camp
     # excluded or not appraised: not counted
     Submission.objects.filter(pk=bac_ninh.pk).update(exclusion_reason="Không nộp báo cáo")
     assert level_inputs(campaign, "province") == []
+
+
+def _appraised(campaign, count: int) -> list[Submission]:
+    """`count` provinces appraised with different scores, deductions, items not applicable and
+    survey points (one without)."""
+    reports = list(campaign.submissions.filter(level="province").order_by("unit__code")[:count])
+    for n, report in enumerate(reports):
+        fill_self_scores(report)
+        items = ScoreItem.objects.filter(submission=report).exclude(scoring_mode="survey")
+        items.filter(is_deduction=False).update(final_score=F("max_points") * D(50 + 5 * n) / 100)
+        items.filter(is_deduction=True).update(final_score=-F("max_points") * n / 10)
+        if n % 2:
+            first = items.filter(is_deduction=False).order_by("position").first()
+            ScoreItem.objects.filter(pk=first.pk).update(applicable=False)
+        if n != 3:  # one without survey points yet
+            SurveyResult.objects.create(campaign=campaign, unit=report.unit, points=D(20 + n))
+    Submission.objects.filter(pk__in=[r.pk for r in reports]).update(state="appraised")
+    return reports
+
+
+def test_the_preview_without_parts_ranks_exactly_as_publication(campaign):
+    """The preview page reads one sum per report; publication reads the parts. Same totals,
+    indices, groups and ranks, with deductions, items not applicable and survey points."""
+    _appraised(campaign, 6)
+
+    def summary(results):
+        return [
+            (r.unit.code, r.unit.appraisal_points, r.unit.max_points, r.total, r.index, r.group)
+            + (r.rank,)
+            for r in results.results
+        ]
+
+    full = level_preview(campaign, "province")
+    assert len(full.results) == 6 and len({r.index for r in full.results}) == 6
+    assert summary(level_preview(campaign, "province", parts=False)) == summary(full)
+    assert level_preview(campaign, "province", parts=False).average == full.average
+
+
+def test_the_preview_page_shows_a_level_a_page_at_a_time(client, cast, campaign, monkeypatch):
+    monkeypatch.setattr("appraisal.views.results.PREVIEW_PAGE", 4)
+    _appraised(campaign, 6)
+    client.force_login(cast["secretariat"])
+    url = reverse("results_preview", args=[campaign.pk])
+    [(_code, _label, _results, first)] = [
+        level for level in client.get(url).context["levels"] if level[0] == "province"
+    ]
+    assert [r.rank for r in first] == [1, 2, 3, 4]
+    page = client.get(url, {"p-province": 2})
+    [(_code, _label, _results, second)] = [
+        level for level in page.context["levels"] if level[0] == "province"
+    ]
+    assert [r.rank for r in second] == [5, 6]
+    assert "6 đơn vị (đang xem 5–6)" in page.content.decode()

@@ -1,9 +1,14 @@
 """The review pages cost the same number of queries with 3 units and with 60."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
 from appraisal.models import DomainReview
+from appraisal.selectors.inbox import EACH_SHOWN, QUERIES_SHOWN
+from appraisal.selectors.review_matrix import PAGE_SIZE
 from tests.appraisal.test_page_queries import provinces
 from tests.conftest import reviews_started
 from workflow.services.assignments import reviews_distribute
@@ -40,11 +45,40 @@ def test_the_coordinators_queue(client, cast, reviewing, django_assert_num_queri
 
 def test_the_secretariats_matrix(client, cast, reviewing, django_assert_num_queries):
     client.force_login(cast["secretariat"])
-    # session, user, campaign, role grants, reviews with counts, deadlines, reviewers with
-    # their grants, reviewer loads, the ministries of the filter
-    with django_assert_num_queries(9):
+    # session, user, campaign, role grants, the review stage's deadline, the counts by state,
+    # the late reviews (a count, and the paused ones that may be), the domain columns, the
+    # count of reports, a page of reports, their reviews with counts, reviewers with their
+    # grants, reviewer loads, the ministries of the filter
+    with django_assert_num_queries(15):
         response = client.get(reverse("review_matrix", args=[reviewing.pk]))
-    assert len(response.context["matrix"].rows) == reviewing.submissions.count()
+    units = reviewing.submissions.count()
+    matrix = response.context["matrix"]
+    assert len(matrix.rows) == min(units, PAGE_SIZE)
+    assert matrix.page.paginator.count == units
+    # every review of the campaign is counted, not only the page's
+    assert sum(n for state, n in matrix.counts.items() if state != "late") == (
+        DomainReview.objects.filter(submission__campaign=reviewing).count()
+    )
+
+
+def test_the_matrix_pages_and_exports_every_row(client, cast, reviewing):
+    client.force_login(cast["secretariat"])
+    url = reverse("review_matrix", args=[reviewing.pk])
+    units = list(
+        reviewing.submissions.order_by("level", "unit__code").values_list("unit__code", flat=True)
+    )
+    seen = []
+    for number in range(1, -(-len(units) // PAGE_SIZE) + 1):
+        rows = client.get(url, {"page": number}).context["matrix"].rows
+        seen += [row.submission.unit.code for row in rows]
+    assert seen == units
+    response = client.get(reverse("review_matrix_csv", args=[reviewing.pk]))
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [line[0] for line in lines[1:]] == units
+    # the Finance cells are in progress with an open query, as on the page
+    assert any("1 yêu cầu mở" in cell for cell in lines[1])
+    filtered = client.get(reverse("review_matrix_csv", args=[reviewing.pk]), {"unit": units[-1]})
+    assert len(list(csv.reader(io.StringIO(b"".join(filtered.streaming_content).decode())))) == 2
 
 
 def test_the_reviewers_list(client, cast, reviewing, django_assert_num_queries):
@@ -58,14 +92,27 @@ def test_the_reviewers_list(client, cast, reviewing, django_assert_num_queries):
 
 def test_the_inbox_of_a_reviewer(client, cast, reviewing, django_assert_num_queries):
     client.force_login(cast["finance_reviewer"])
-    # session, user, role grants, submissions waiting, domain reviews, deadlines, queries,
-    # (no not-applicable requests for a reviewer)
-    with django_assert_num_queries(6):
+    # session, user, role grants, submissions waiting (grouped, then listed), domain reviews
+    # (grouped, then listed), the campaign of a long group, deadlines, queries (a page and
+    # their count)
+    units = reviewing.submissions.count()
+    with django_assert_num_queries(8):
         response = client.get(reverse("inbox"))
-    # every review waits on its unit (a query is open): nothing is the reviewer's to do,
-    # the reviews and their queries are shown apart, as waiting on others
-    assert response.context["entries"] == []
-    assert len(response.context["waiting"]) == 2 * reviewing.submissions.count()
+    waiting = response.context["waiting"]
+    if units <= EACH_SHOWN:
+        # every review waits on its unit (a query is open): nothing is the reviewer's to do,
+        # the reviews and their queries are shown apart, as waiting on others
+        assert response.context["entries"] == []
+        assert len(waiting) == 2 * units
+    else:
+        # many: one line for the reviews, the soonest queries, and how many more there are
+        [reviews] = [entry for entry in waiting if "lĩnh vực" in entry.title]
+        assert f": {units} lĩnh vực" in reviews.title
+        assert len(waiting) == 1 + QUERIES_SHOWN
+        [more] = response.context["entries"]
+        assert f"Còn {units - QUERIES_SHOWN} yêu cầu" in more.title
+    body = response.content.decode()
+    assert len(body) < 60_000
 
 
 @pytest.fixture(params=[1, 12], ids=["1-query", "12-queries"])

@@ -24,6 +24,7 @@ from appraisal.selectors.campaigns import stage_dates
 from workflow.audit import audit_campaign
 from workflow.models import AuditKind
 from workflow.services.base import require_secretariat
+from workflow.statistics import after_bulk_write
 
 
 @transaction.atomic
@@ -137,13 +138,14 @@ def campaign_add_units(
         by_unit = dict(campaign.submissions.values_list("unit_id", "pk"))
         for submission in submissions:
             submission.pk = by_unit[submission.unit_id]
-    _insert_items(submissions, leaves_by_level)
+    items = _insert_items(submissions, leaves_by_level)
+    after_bulk_write([Submission, ScoreItem], items)
     return len(submissions)
 
 
 def _insert_items(
     submissions: list[Submission], leaves_by_level: dict[str, list[tuple[FrameworkNode, int]]]
-) -> None:
+) -> int:
     """A score item for every scored node of each submission, inserted as plain values.
 
     The items of one level differ only in their submission, so each node's values are
@@ -182,6 +184,7 @@ def _insert_items(
             f"INSERT INTO {quote(ScoreItem._meta.db_table)} ({columns}) VALUES ({placeholders})",
             rows,
         )
+    return len(rows)
 
 
 def _leaves_with_domains(framework: Framework) -> list[tuple[FrameworkNode, int]]:

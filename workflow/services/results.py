@@ -26,6 +26,7 @@ from appraisal.problems import Problem, ProblemsError
 from appraisal.selectors.results import previous_indices, result_rows
 from workflow.audit import audit_record
 from workflow.models import AuditKind
+from workflow.statistics import after_bulk_write
 
 
 def results_store(*, campaign: Campaign, level: str, results: LevelResults) -> int:
@@ -34,6 +35,7 @@ def results_store(*, campaign: Campaign, level: str, results: LevelResults) -> i
     UnitResult.objects.filter(campaign=campaign, level=level).delete()
     rows = result_rows(campaign, level, results)
     UnitResult.objects.bulk_create(rows)
+    after_bulk_write([UnitResult], len(rows))
     return len(rows)
 
 

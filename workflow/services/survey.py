@@ -23,6 +23,7 @@ from appraisal.models.states import CampaignState
 from appraisal.problems import Problem, ProblemsError
 from workflow.audit import AuditRow, audit_records
 from workflow.models import AuditKind
+from workflow.statistics import after_bulk_write
 
 
 @dataclass
@@ -189,6 +190,7 @@ def survey_apply(*, upload: SurveyUpload, actor: User, ip: str | None = None) ->
             )
         )
     audit_records(rows)
+    after_bulk_write([SurveyResult], len(rows))
     upload.applied_at = timezone.now()
     upload.save(update_fields=["applied_at"])
     return len(rows)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from appraisal.models import Organisation, OrganisationLineage, OrganisationName
 from appraisal.models.choices import OrganisationKind, Ranked, Region
 from appraisal.problems import Problem, ProblemsError, decode_utf8
+from workflow.statistics import after_bulk_write
 
 COLUMNS = [
     "code",
@@ -204,6 +205,7 @@ def units_load(*, data: bytes, parent: Organisation | None = None) -> UnitsLoadR
         else:
             result.unchanged += 1
         result.codes.append(row["code"])
+    after_bulk_write([Organisation], result.created + result.updated)
     present = set(
         OrganisationLineage.objects.filter(successor__code__in=existing).values_list(
             "successor__code", "predecessor__code"
