@@ -61,10 +61,13 @@ clean-db:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 
 # Benchmarks (bench/RESULTS.md): against the database of DATABASE_URL (PostgreSQL for the
-# figures of record). bench-data adds ten years of national-scale data to it (~15 min).
+# figures of record). bench-data adds ten years of national-scale data to it and two large
+# provincial programs (~25 min).
 bench-data: install messages
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo --scale national
+	$(BIN)/python manage.py seed_demo --scale province --provinces 1 --units 600 --years 2
+	$(BIN)/python manage.py seed_demo --scale province --provinces 1 --units 2100 --years 2
 
 bench-pages: install messages
 	$(BIN)/python bench/pages.py

@@ -3,23 +3,20 @@ status, each ministry's review load and lateness, and what is at risk this week.
 number of queries whatever the number of units."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, Q, QuerySet
 
 from appraisal.models import (
     Campaign,
     DomainReview,
-    ExtensionRequest,
     Organisation,
-    Query,
-    ScoreItem,
     Submission,
 )
-from appraisal.models.choices import ScoringMode, Stage
-from appraisal.models.states import DomainReviewState, QueryState, SubmissionState
+from appraisal.models.choices import Stage
+from appraisal.models.states import DomainReviewState, SubmissionState
 from appraisal.selectors.deadlines import (
     DUE_SOON,
     ON_TIME,
@@ -29,6 +26,8 @@ from appraisal.selectors.deadlines import (
     unit_deadlines,
 )
 from appraisal.selectors.review_clocks import DueBy, due_by
+from appraisal.selectors.risks import Risk, risks_of
+from appraisal.selectors.unit_stages import STAGE_OF, UnitRow, unit_rows
 from appraisal.workdays import add_working_days, today
 
 S = SubmissionState
@@ -42,31 +41,9 @@ FUNNEL = [
     S.APPRAISED,
     S.PUBLISHED,
 ]
-# the stage a report is in, by its state, and the states that have passed each stage
-STAGE_OF: dict[str, str | None] = {
-    S.DRAFT: Stage.SELF_ASSESSMENT,
-    S.PENDING_APPROVAL: Stage.SELF_ASSESSMENT,
-    S.SUBMITTED: Stage.REVIEW,
-    S.UNDER_REVIEW: Stage.REVIEW,
-    S.REVIEWED: Stage.COUNCIL,
-    S.IN_COUNCIL: Stage.COUNCIL,
-    S.APPRAISED: Stage.PUBLICATION,
-    S.PUBLISHED: None,
-}
-STAGES: list[str] = [Stage.SELF_ASSESSMENT, Stage.REVIEW, Stage.COUNCIL, Stage.PUBLICATION]
-DONE = "done"
-# units per page of the units × stages table, risks listed (the rest are counted)
+# units per page of the units × stages table
 PAGE_SIZE = 50
-RISKS_SHOWN = 30
 EXPORT_BATCH = 500
-
-
-@dataclass
-class UnitRow:
-    submission: Submission
-    cells: list[tuple[str, str | None, datetime.date | None]]  # (stage, status or "done", due)
-    # in self-assessment: the share of its self-scored items the unit has scored
-    percent: int | None = None
 
 
 @dataclass
@@ -79,34 +56,11 @@ class MinistryLoad:
     waiting_unit: int = 0
 
 
-# what each kind of risk is, as the list says it
-RISK_KINDS = {
-    "self_assessment": _("Tự đánh giá của đơn vị"),
-    "review": _("Thẩm định lĩnh vực"),
-    "query": _("Yêu cầu giải trình chờ đơn vị trả lời"),
-    "extension": _("Đề nghị gia hạn chờ quyết định"),
-}
-
-
-@dataclass
-class Risk:
-    what: str
-    title: str
-    due: datetime.date
-    status: str | None
-    url_name: str
-    url_args: tuple[int, ...]
-
-    @property
-    def kind(self) -> str:
-        return str(RISK_KINDS[self.what])
-
-
 @dataclass
 class Dashboard:
     funnel: list[tuple[str, str, int]]
     rows: list[UnitRow]  # the page's units
-    page: Page
+    page: Page[Submission]
     ministries: list[MinistryLoad]
     risks: list[Risk]  # the first RISKS_SHOWN, soonest first
     risk_count: int
@@ -124,7 +78,7 @@ def dashboard(
     region: str = "",
     organisation_id: int | None = None,
     on: datetime.date | None = None,
-    page: object = 1,
+    page: int | str | None = 1,
 ) -> Dashboard:
     """The dashboard, its units a page at a time: everything over the whole campaign is an
     aggregate in the database, so the cost does not grow with the number of units."""
@@ -143,7 +97,7 @@ def dashboard(
     # the open reviews due by the end of the coming week: the late ones are among them
     horizon = add_working_days(on, 5)
     clock = due_by(reviews, review_due, on, horizon)
-    risks, risk_count = _risks(campaign, in_scope, clock, deadlines, on, horizon)
+    risks, risk_count = risks_of(campaign, in_scope, clock, deadlines, on, horizon)
     labels = dict(SubmissionState.choices)
     return Dashboard(
         funnel=[(state, str(labels[state]), counts.get(state, 0)) for state in FUNNEL],
@@ -156,7 +110,7 @@ def dashboard(
     )
 
 
-def _scope(campaign: Campaign, level: str, region: str):
+def _scope(campaign: Campaign, level: str, region: str) -> QuerySet[Submission]:
     in_scope = Submission.objects.filter(campaign=campaign)
     if level:
         in_scope = in_scope.filter(level=level)
@@ -165,7 +119,9 @@ def _scope(campaign: Campaign, level: str, region: str):
     return in_scope
 
 
-def all_unit_rows(campaign: Campaign, *, level: str = "", region: str = "", on=None):
+def all_unit_rows(
+    campaign: Campaign, *, level: str = "", region: str = "", on: datetime.date | None = None
+) -> Iterator[UnitRow]:
     """Every unit's row under the filters (the Excel export), read a batch at a time."""
     on = on or today()
     in_scope = _scope(campaign, level, region)
@@ -178,53 +134,13 @@ def all_unit_rows(campaign: Campaign, *, level: str = "", region: str = "", on=N
         )
 
 
-def unit_rows(
-    submissions: list[Submission], deadlines: UnitDeadlines, on: datetime.date
-) -> list[UnitRow]:
-    """Each report's stages with their deadline status, and how far a report still in
-    self-assessment has scored: one query for the progress."""
-    progress = {
-        row["submission_id"]: row
-        for row in ScoreItem.objects.filter(
-            submission_id__in=[
-                s.pk for s in submissions if s.state in (S.DRAFT, S.PENDING_APPROVAL)
-            ],
-            scoring_mode=ScoringMode.SELF,
-            applicable=True,
-        )
-        .values("submission_id")
-        .annotate(total=Count("id"), scored=Count("id", filter=Q(self_score__isnull=False)))
-        .order_by()
-    }
-    rows = []
-    for submission in submissions:
-        current = STAGE_OF.get(submission.state)
-        passed = True
-        cells: list[tuple[str, str | None, datetime.date | None]] = []
-        for stage in STAGES:
-            due = deadlines.due(submission, stage)
-            if current is None or (passed and stage != current):
-                cells.append((stage, DONE, due))
-                continue
-            if stage == current:
-                cells.append((stage, status(due, on), due))
-                passed = False
-            else:
-                cells.append((stage, None, due))
-        done = progress.get(submission.pk)
-        percent = None
-        if submission.state in (S.DRAFT, S.PENDING_APPROVAL):
-            percent = (
-                100
-                if not done or not done["total"]
-                # floor: a unit with one item left is not shown as done
-                else (100 * done["scored"]) // done["total"]
-            )
-        rows.append(UnitRow(submission, cells, percent))
-    return rows
-
-
-def _totals(counts, in_scope, deadlines: UnitDeadlines, campaign, on) -> dict[str, int]:
+def _totals(
+    counts: dict[str, int],
+    in_scope: QuerySet[Submission],
+    deadlines: UnitDeadlines,
+    campaign: Campaign,
+    on: datetime.date,
+) -> dict[str, int]:
     """How many units stand on time, due soon or overdue in their current stage: the
     campaign's deadline of each stage for the count of reports in it, except the few with
     their own (extended) deadline."""
@@ -248,7 +164,7 @@ def _totals(counts, in_scope, deadlines: UnitDeadlines, campaign, on) -> dict[st
     return totals
 
 
-def _loads(reviews, overdue: DueBy) -> list[MinistryLoad]:
+def _loads(reviews: QuerySet[DomainReview], overdue: DueBy) -> list[MinistryLoad]:
     """Each reviewing organisation's reviews: counted by the database."""
     rows = (
         reviews.order_by()
@@ -286,120 +202,3 @@ def _loads(reviews, overdue: DueBy) -> list[MinistryLoad]:
         for row in rows
     ]
     return sorted(loads, key=lambda load: load.organisation.code)
-
-
-def _first(queryset, size: int = RISKS_SHOWN) -> tuple[list, int]:
-    """The first `size` rows and how many there are: one query when they are fewer."""
-    rows = list(queryset[:size])
-    return rows, len(rows) if len(rows) < size else queryset.count()
-
-
-def _risks(campaign, in_scope, clock: DueBy, deadlines, on, horizon) -> tuple[list[Risk], int]:
-    """This week's risks, soonest first: the first RISKS_SHOWN of them, and how many there
-    are. Each kind is counted and its soonest read by the database."""
-    risks: list[Risk] = []
-    # reviews not waiting on their unit, due within the week
-    due = clock.without(DomainReviewState.AWAITING_UNIT)
-    review_due = deadlines.campaign_due(campaign.pk, Stage.REVIEW)
-    soonest, total = _first(
-        due.plain.select_related("submission__unit", "domain").order_by("due", "pk")
-    )
-    total += len(due.paused)
-    for review in soonest:
-        review.due = review.due_override or review_due
-    chosen = sorted(soonest + due.paused, key=lambda r: (r.due, r.pk))[:RISKS_SHOWN]
-    # the paused ones were read with their clock only: their unit and domain now, together
-    paused = {r.pk for r in due.paused}
-    full = (
-        DomainReview.objects.select_related("submission__unit", "domain").in_bulk(
-            [r.pk for r in chosen if r.pk in paused]
-        )
-        if paused
-        else {}
-    )
-    for clock_only in chosen:
-        review = full.get(clock_only.pk, clock_only)
-        review.due = clock_only.due
-        risks.append(
-            Risk(
-                "review",
-                f"{review.submission.unit.name} — {review.domain.code}. {review.domain.name}",
-                review.due,
-                status(review.due, on),
-                "review_detail",
-                (review.pk,),
-            )
-        )
-    total += _self_assessment_risks(campaign, in_scope, deadlines, on, horizon, risks)
-    queries, count = _first(
-        Query.objects.filter(
-            review__submission__in=in_scope.values("pk"),
-            state=QueryState.OPEN,
-            due_on__lte=horizon,
-        )
-        .select_related("review__submission__unit", "review__domain")
-        .order_by("due_on", "pk")
-    )
-    total += count
-    for query in queries:
-        risks.append(
-            Risk(
-                "query",
-                f"{query.review.submission.unit.name} — {query.review.domain.code}",
-                query.due_on,
-                status(query.due_on, on),
-                "query_detail",
-                (query.pk,),
-            )
-        )
-    extensions, count = _first(
-        ExtensionRequest.objects.filter(
-            submission__in=in_scope.values("pk"), state=ExtensionRequest.State.PENDING
-        )
-        .select_related("submission__unit")
-        .order_by("pk")
-    )
-    total += count
-    for request in extensions:
-        due_on = request.current_due
-        risks.append(
-            Risk(
-                "extension",
-                f"{request.submission.unit.name} — {request.get_target_display()}",
-                due_on or on,
-                status(due_on, on) if due_on else DUE_SOON,
-                "extension_list",
-                (campaign.pk,),
-            )
-        )
-    risks.sort(key=lambda r: (r.due, r.title))
-    return risks[:RISKS_SHOWN], total
-
-
-def _self_assessment_risks(campaign, in_scope, deadlines, on, horizon, risks) -> int:
-    """Reports still in self-assessment whose deadline (their own, or the campaign's) is due
-    soon or past: the soonest added to `risks`, all counted."""
-    selfish = in_scope.filter(state__in=[S.DRAFT, S.PENDING_APPROVAL])
-    stage = Stage.SELF_ASSESSMENT
-    campaign_due = deadlines.campaign_due(campaign.pk, stage)
-    own = {pk: due for (pk, st), due in deadlines.own.items() if st == stage}
-    at_risk = [pk for pk, due in own.items() if status(due, on) in (DUE_SOON, OVERDUE)]
-    condition = Q(pk__in=at_risk)
-    if status(campaign_due, on) in (DUE_SOON, OVERDUE):
-        condition |= ~Q(pk__in=sorted(own))
-    page, total = _first(selfish.filter(condition).select_related("unit").order_by("unit__code"))
-    for row in unit_rows(page, deadlines, on):
-        for cell_stage, state, due in row.cells:
-            if state in (DUE_SOON, OVERDUE) and cell_stage == stage and due:
-                risks.append(
-                    Risk(
-                        "self_assessment",
-                        row.submission.unit.name
-                        + (f" ({row.percent} %)" if row.percent is not None else ""),
-                        due,
-                        state,
-                        "submission_detail",
-                        (row.submission.pk,),
-                    )
-                )
-    return total

@@ -111,8 +111,8 @@ def inbox_entries(user: Person) -> list[Entry]:
     }
     few = [key for key, n in groups.items() if n <= EACH_SHOWN]
     listed = Q(pk__in=[])
-    for campaign_id, state in few:
-        listed |= Q(campaign_id=campaign_id, state=state)
+    for campaign_id, waiting_state in few:
+        listed |= Q(campaign_id=campaign_id, state=waiting_state)
     rows = base.filter(unit_filter | (wide_filter & listed), campaign__state__in=running)
     for submission in rows.order_by("pk"):
         what, stage, waiting = _submission_task(submission, roles, own_units)
@@ -139,9 +139,9 @@ def inbox_entries(user: Person) -> list[Entry]:
         .annotate(n=Count("pk"))
     }
     listed = Q(pk__in=[])
-    for (campaign_id, state), number in review_groups.items():
+    for (campaign_id, review_state), number in review_groups.items():
         if number <= EACH_SHOWN:
-            listed |= Q(submission__campaign_id=campaign_id, state=state)
+            listed |= Q(submission__campaign_id=campaign_id, state=review_state)
     reviews = list(
         mine.filter(listed).select_related(
             "submission__unit", "submission__campaign__program", "domain"
@@ -177,10 +177,10 @@ def inbox_entries(user: Person) -> list[Entry]:
                 waiting_on=waiting,
             )
         )
-    for (campaign_id, state), number in many:
-        entries.append(_group_entry(campaigns[campaign_id], state, number, deadlines))
-    for (campaign_id, state), number in many_reviews:
-        entries.append(_reviews_entry(campaigns[campaign_id], state, number, deadlines))
+    for (campaign_id, waiting_state), number in many:
+        entries.append(_group_entry(campaigns[campaign_id], waiting_state, number, deadlines))
+    for (campaign_id, review_state), number in many_reviews:
+        entries.append(_reviews_entry(campaigns[campaign_id], review_state, number, deadlines))
     entries += [_review_entry(review, deadlines) for review in reviews]
     entries += _query_entries(user, roles)
     entries += _na_entries(secretariat)
@@ -193,7 +193,7 @@ EACH_SHOWN = 10
 # a reviewer's queries listed one by one
 QUERIES_SHOWN = 30
 
-GROUP_TASKS = {
+GROUP_TASKS: dict[str, tuple[str | Promise, str]] = {
     SubmissionState.SUBMITTED: (_("Kiểm tra hồ sơ đã gửi, bắt đầu thẩm định"), Stage.REVIEW),
     SubmissionState.REVIEWED: (_("Trình Hội đồng"), Stage.COUNCIL),
     SubmissionState.IN_COUNCIL: (_("Xem xét và chốt điểm tại Hội đồng"), Stage.COUNCIL),

@@ -2,6 +2,7 @@
 submissions and the survey, and last year's published indices. A fixed handful of queries
 whatever the number of units (aggregates are computed by the database)."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -69,7 +70,14 @@ def level_totals(campaign: Campaign, level: str) -> list[UnitInput]:
     ]
 
 
-def _input(submission: Submission, appraised, maximum, survey, domains=(), criteria=()):
+def _input(
+    submission: Submission,
+    appraised: Decimal,
+    maximum: Decimal,
+    survey: Decimal | None,
+    domains: Iterable[Component] = (),
+    criteria: Iterable[Component] = (),
+) -> UnitInput:
     return UnitInput(
         unit_id=submission.unit_id,
         code=submission.unit.code,

@@ -17,6 +17,10 @@ from django.db.models.functions import Coalesce
 from appraisal.models import DomainReview
 from appraisal.models.states import DomainReviewState
 
+# the deadline of a review that never paused, as the database computes it (a name of its
+# own: the model's `due` is the Python attribute the pages set)
+DUE = "clock_due"
+
 # what a review's deadline is computed from, and what the lists filter on
 CLOCK_FIELDS = (
     "state",
@@ -51,7 +55,7 @@ class DueBy:
     def before(self, day: datetime.date) -> "DueBy":
         """Those due before `day` (the late ones, for the day of reading): no query."""
         return DueBy(
-            self.plain.filter(due__lt=day),
+            self.plain.filter(**{f"{DUE}__lt": day}),
             [r for r in self.paused if r.due is not None and r.due < day],
         )
 
@@ -71,11 +75,11 @@ def due_by(
     open_reviews = reviews.exclude(state=DomainReviewState.COMPLETED).order_by()
     never_paused = Q(paused_days=0, paused_since__isnull=True)
     plain = open_reviews.filter(never_paused).alias(
-        due=Coalesce("due_override", Value(stage_due, output_field=DateField()))
+        **{DUE: Coalesce("due_override", Value(stage_due, output_field=DateField()))}
     )
-    plain = plain.filter(due__lte=until)
+    plain = plain.filter(**{f"{DUE}__lte": until})
     if since is not None:
-        plain = plain.filter(due__gte=since)
+        plain = plain.filter(**{f"{DUE}__gte": since})
     # a pause only pushes a deadline back: only a review whose own or stage deadline is on
     # or before `until` can be due by then
     possible = Q(due_override__lte=until)
@@ -93,5 +97,7 @@ def due_by(
     return DueBy(plain, paused)
 
 
-def late(reviews: QuerySet[DomainReview], stage_due: datetime.date | None, on) -> DueBy:
+def late(
+    reviews: QuerySet[DomainReview], stage_due: datetime.date | None, on: datetime.date
+) -> DueBy:
     return due_by(reviews, stage_due, on, on - datetime.timedelta(days=1))

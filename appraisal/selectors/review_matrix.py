@@ -32,7 +32,7 @@ from appraisal.workdays import today
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 500
-BADGES = {
+BADGES: dict[str, str] = {
     DomainReviewState.COMPLETED: "text-bg-success",
     DomainReviewState.AWAITING_UNIT: "text-bg-warning",
     DomainReviewState.PENDING: "text-bg-light border",
@@ -82,7 +82,7 @@ class Matrix:
     domains: list[FrameworkNode]
     rows: list[MatrixRow]
     counts: dict[str, int]
-    page: Page
+    page: Page[Submission]
 
 
 def _reviews(campaign: Campaign, filters: Filters) -> QuerySet[DomainReview]:
@@ -98,7 +98,9 @@ def _reviews(campaign: Campaign, filters: Filters) -> QuerySet[DomainReview]:
     return reviews
 
 
-def _cell_matches(review: DomainReview, filters: Filters, soon: datetime.date, on) -> bool:
+def _cell_matches(
+    review: DomainReview, filters: Filters, soon: datetime.date, on: datetime.date
+) -> bool:
     if filters.organisation_id and review.organisation_id != filters.organisation_id:
         return False
     if filters.state and review.state != filters.state:
@@ -114,7 +116,13 @@ def _cell_matches(review: DomainReview, filters: Filters, soon: datetime.date, o
     return True
 
 
-def _submissions(campaign: Campaign, filters: Filters, reviews, stage_due, on) -> QuerySet:
+def _submissions(
+    campaign: Campaign,
+    filters: Filters,
+    reviews: QuerySet[DomainReview],
+    stage_due: datetime.date | None,
+    on: datetime.date,
+) -> QuerySet[Submission]:
     """The reports with at least one cell that matches the filters, in the matrix's order."""
     matching = reviews
     if filters.organisation_id:
@@ -153,7 +161,13 @@ def _columns(campaign: Campaign, level: str) -> list[FrameworkNode]:
     )
 
 
-def _rows(submissions: list[Submission], columns, filters: Filters, stage_due, on) -> list:
+def _rows(
+    submissions: list[Submission],
+    columns: list[FrameworkNode],
+    filters: Filters,
+    stage_due: datetime.date | None,
+    on: datetime.date,
+) -> list[MatrixRow]:
     """The matrix rows of `submissions`: their reviews, one query (two with the deadlines when
     `stage_due` is not given)."""
     by_id = {submission.pk: submission for submission in submissions}
@@ -171,30 +185,33 @@ def _rows(submissions: list[Submission], columns, filters: Filters, stage_due, o
     cells: dict[int, dict[str, DomainReview]] = {}
     for review in reviews:
         cells.setdefault(review.submission_id, {})[review.domain.code] = review
-    labels = dict(DomainReviewState.choices)
+    labels = {value: str(label) for value, label in DomainReviewState.choices}
     rows = []
     for submission in submissions:
         own = cells.get(submission.pk, {})
-        row = []
+        row: list[Cell | None] = []
         for column in columns:
-            review = own.get(column.code)
-            if review is None:
+            found = own.get(column.code)
+            if found is None:
                 row.append(None)
                 continue
+            review = found
+            # annotated by with_query_counts
+            open_queries: int = review.open_queries  # type: ignore[attr-defined]
             row.append(
                 Cell(
                     pk=review.pk,
                     domain=column.code,
                     state=review.state,
-                    state_label=str(labels.get(review.state, review.state)),
+                    state_label=labels.get(review.state, review.state),
                     badge=BADGES.get(review.state, "text-bg-primary"),
                     late=review.late,
                     completed=review.state == DomainReviewState.COMPLETED,
                     url=url_pk("review_detail", review.pk),
                     who=person(review.reviewer) if review.reviewer else review.organisation.code,
-                    queries=ngettext("%(n)s yêu cầu mở", "%(n)s yêu cầu mở", review.open_queries)
-                    % {"n": review.open_queries}
-                    if review.open_queries
+                    queries=ngettext("%(n)s yêu cầu mở", "%(n)s yêu cầu mở", open_queries)
+                    % {"n": open_queries}
+                    if open_queries
                     else "",
                     due=review.due,
                     selected=_cell_matches(review, filters, soon, on),
@@ -211,7 +228,9 @@ def _rows(submissions: list[Submission], columns, filters: Filters, stage_due, o
     return rows
 
 
-def review_matrix(campaign: Campaign, filters: Filters | None = None, page: object = 1) -> Matrix:
+def review_matrix(
+    campaign: Campaign, filters: Filters | None = None, page: int | str | None = 1
+) -> Matrix:
     """A page of the matrix. The counts are over the campaign (its level and unit filters);
     the rows are the reports with at least one cell that matches the other filters."""
     filters = filters or Filters()

@@ -14,9 +14,10 @@ from appraisal.imports.tables import spreadsheet_safe
 from appraisal.models import Campaign
 from appraisal.models.choices import Level, Region, Role, Stage
 from appraisal.requests import AuthenticatedRequest
-from appraisal.selectors.dashboard import DONE, STAGES, Dashboard, all_unit_rows, dashboard
+from appraisal.selectors.dashboard import Dashboard, all_unit_rows, dashboard
 from appraisal.selectors.deadlines import LABELS
 from appraisal.selectors.reviews import reviewing_organisations
+from appraisal.selectors.unit_stages import DONE, STAGES
 
 
 class Filters(TypedDict):

@@ -11,7 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from appraisal.models import DomainReview, SubmissionDeadline
-from appraisal.selectors.dashboard import PAGE_SIZE, RISKS_SHOWN, dashboard
+from appraisal.selectors.dashboard import PAGE_SIZE, dashboard
+from appraisal.selectors.risks import RISKS_SHOWN
 from tests.appraisal.test_page_queries import provinces
 from tests.conftest import reviews_started
 
