@@ -176,6 +176,7 @@ def cases(program: str) -> list[tuple]:
     from appraisal.selectors.dashboard import PAGE_SIZE as DASHBOARD_PAGE
     from appraisal.selectors.inbox import inbox_entries
     from appraisal.selectors.review_matrix import PAGE_SIZE as MATRIX_PAGE
+    from appraisal.views.public import YEAR_PAGE
 
     live = Campaign.objects.filter(program__code=program, state=CampaignState.REVIEW).first()
     published = (
@@ -214,7 +215,7 @@ def cases(program: str) -> list[tuple]:
     )
     cells = DomainReview.objects.filter(submission_id__in=first_page).count()
     entries = len(inbox_entries(secretariat))
-    shown = UnitResult.objects.filter(campaign=published).count()
+    ranked = UnitResult.objects.filter(campaign=published).count()
     return [
         (
             f"inbox, secretariat ({entries} lines)",
@@ -257,11 +258,11 @@ def cases(program: str) -> list[tuple]:
             {"campaign__id__exact": live.pk},
         ),
         (
-            f"public results {published.year} ({shown} units)",
+            f"public results {published.year}, {ranked} units ({min(ranked, YEAR_PAGE)} shown)",
             f"/results/{program}/{published.year}/",
             None,
             UnitResult,
-            shown,
+            min(ranked, YEAR_PAGE),
             {"campaign__id__exact": published.pk},
         ),
     ]

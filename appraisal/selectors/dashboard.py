@@ -25,7 +25,7 @@ from appraisal.selectors.deadlines import (
     status,
     unit_deadlines,
 )
-from appraisal.selectors.review_clocks import DueBy, due_by
+from appraisal.selectors.review_clocks import DueBy, due_by, late_never_paused, with_clock_due
 from appraisal.selectors.risks import Risk, risks_of
 from appraisal.selectors.unit_stages import STAGE_OF, UnitRow, unit_rows
 from appraisal.workdays import add_working_days, today
@@ -103,7 +103,7 @@ def dashboard(
         funnel=[(state, str(labels[state]), counts.get(state, 0)) for state in FUNNEL],
         rows=rows,
         page=current,
-        ministries=_loads(reviews, clock.before(on)),
+        ministries=_loads(reviews, clock, review_due, on),
         risks=risks,
         risk_count=risk_count,
         totals=_totals(counts, in_scope, deadlines, campaign, on),
@@ -164,41 +164,39 @@ def _totals(
     return totals
 
 
-def _loads(reviews: QuerySet[DomainReview], overdue: DueBy) -> list[MinistryLoad]:
-    """Each reviewing organisation's reviews: counted by the database."""
-    rows = (
-        reviews.order_by()
-        .values(
-            "organisation_id",
-            "organisation__code",
-            "organisation__name_vi",
-            "organisation__name_en",
-        )
+def _loads(
+    reviews: QuerySet[DomainReview],
+    clock: DueBy,
+    stage_due: datetime.date | None,
+    on: datetime.date,
+) -> list[MinistryLoad]:
+    """Each reviewing organisation's reviews, counted by the database in one pass (the late
+    ones among them that never paused; the paused late ones from the clock)."""
+    overdue = clock.before(on)
+    rows = list(
+        with_clock_due(reviews.order_by(), stage_due)
+        .values("organisation_id")
         .annotate(
             total=Count("pk"),
             completed=Count("pk", filter=Q(state=DomainReviewState.COMPLETED)),
             waiting=Count("pk", filter=Q(state=DomainReviewState.AWAITING_UNIT)),
+            overdue=Count("pk", filter=late_never_paused(on)),
         )
+        .values_list("organisation_id", "total", "completed", "waiting", "overdue")
     )
-    late_by: dict[int, int] = dict(
-        overdue.plain.values_list("organisation_id").annotate(n=Count("pk")).order_by()
-    )
+    paused_late: dict[int, int] = {}
     for review in overdue.paused:
-        late_by[review.organisation_id] = late_by.get(review.organisation_id, 0) + 1
+        paused_late[review.organisation_id] = paused_late.get(review.organisation_id, 0) + 1
+    organisations = Organisation.objects.in_bulk([row[0] for row in rows])
     loads = [
         MinistryLoad(
-            Organisation(
-                pk=row["organisation_id"],
-                code=row["organisation__code"],
-                name_vi=row["organisation__name_vi"],
-                name_en=row["organisation__name_en"],
-            ),
-            total=row["total"],
-            open=row["total"] - row["completed"],
-            completed=row["completed"],
-            late=late_by.get(row["organisation_id"], 0),
-            waiting_unit=row["waiting"],
+            organisations[organisation_id],
+            total=total,
+            open=total - completed,
+            completed=completed,
+            late=late + paused_late.get(organisation_id, 0),
+            waiting_unit=waiting,
         )
-        for row in rows
+        for organisation_id, total, completed, waiting, late in rows
     ]
     return sorted(loads, key=lambda load: load.organisation.code)

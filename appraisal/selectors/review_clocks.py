@@ -11,7 +11,7 @@ reviews, filter by lateness and list this week's risks this way over any number 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import DateField, Q, QuerySet, Value
+from django.db.models import Count, DateField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from appraisal.models import DomainReview
@@ -74,9 +74,7 @@ def due_by(
     [`since`, `until`]. Two queries; the second reads only paused reviews that could be."""
     open_reviews = reviews.exclude(state=DomainReviewState.COMPLETED).order_by()
     never_paused = Q(paused_days=0, paused_since__isnull=True)
-    plain = open_reviews.filter(never_paused).alias(
-        **{DUE: Coalesce("due_override", Value(stage_due, output_field=DateField()))}
-    )
+    plain = with_clock_due(open_reviews.filter(never_paused), stage_due)
     plain = plain.filter(**{f"{DUE}__lte": until})
     if since is not None:
         plain = plain.filter(**{f"{DUE}__gte": since})
@@ -101,3 +99,37 @@ def late(
     reviews: QuerySet[DomainReview], stage_due: datetime.date | None, on: datetime.date
 ) -> DueBy:
     return due_by(reviews, stage_due, on, on - datetime.timedelta(days=1))
+
+
+def with_clock_due(
+    reviews: QuerySet[DomainReview], stage_due: datetime.date | None
+) -> QuerySet[DomainReview]:
+    """`reviews` with the deadline of those never paused (DUE), for conditions and counts."""
+    return reviews.alias(
+        **{DUE: Coalesce("due_override", Value(stage_due, output_field=DateField()))}
+    )
+
+
+def late_never_paused(on: datetime.date) -> Q:
+    """Of `with_clock_due` reviews: open, never paused, and past their deadline `on`."""
+    return Q(paused_days=0, paused_since__isnull=True, **{f"{DUE}__lt": on}) & ~Q(
+        state=DomainReviewState.COMPLETED
+    )
+
+
+def state_counts(
+    reviews: QuerySet[DomainReview], stage_due: datetime.date | None, on: datetime.date
+) -> dict[str, int]:
+    """How many reviews stand in each state, and how many are late (under "late"): one
+    aggregate for the states and the never-paused late ones, one read of the paused ones."""
+    rows = list(
+        with_clock_due(reviews.order_by(), stage_due)
+        .values("state")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=late_never_paused(on)))
+        .values_list("state", "n", "overdue")
+    )
+    counts = {state: number for state, number, _late in rows}
+    counts["late"] = sum(number for _s, _n, number in rows) + len(
+        late(reviews, stage_due, on).paused
+    )
+    return counts

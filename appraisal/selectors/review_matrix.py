@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,7 +25,7 @@ from appraisal.models import (
 )
 from appraisal.models.choices import NodeKind
 from appraisal.models.states import DomainReviewState
-from appraisal.selectors.review_clocks import due_by, late
+from appraisal.selectors.review_clocks import due_by, late, state_counts
 from appraisal.selectors.reviews import annotate_deadlines, review_stage_due, with_query_counts
 from appraisal.templatetags.parcouncil import person, url_pk
 from appraisal.workdays import today
@@ -237,10 +237,7 @@ def review_matrix(
     on = today()
     stage_due = review_stage_due([campaign.pk]).get(campaign.pk)
     reviews = _reviews(campaign, filters)
-    counts = dict(
-        reviews.values_list("state").annotate(n=Count("pk")).order_by().values_list("state", "n")
-    )
-    counts["late"] = late(reviews, stage_due, on).count()
+    counts = state_counts(reviews, stage_due, on)
     columns = _columns(campaign, filters.level)
     current = Paginator(_submissions(campaign, filters, reviews, stage_due, on), PAGE_SIZE)
     shown = current.get_page(page)

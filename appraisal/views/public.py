@@ -4,7 +4,6 @@ import csv
 import io
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -42,10 +41,12 @@ YEAR_PAGE = 100
 
 def results_year(request: HttpRequest, program: str, year: int) -> HttpResponse:
     campaign = public.get_published(program, year)
-    levels = public.published_levels(campaign)
+    levels = public.level_summaries(campaign)
     for level in levels:
-        # the averages and groups are the level's; its table and chart show a page of it
-        level.page = Paginator(level.rows, YEAR_PAGE).get_page(request.GET.get(f"p-{level.level}"))
+        # the figures are the whole level's; its table and chart show a page of it
+        level.page = public.level_page(
+            campaign, level.level, request.GET.get(f"p-{level.level}"), YEAR_PAGE
+        )
         level.page_ranked = [row for row in level.page if row.result.rank is not None]
         level.page_unranked = [row for row in level.page if row.result.rank is None]
         level.ranking_chart = bar_chart(

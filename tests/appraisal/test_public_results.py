@@ -47,7 +47,7 @@ def test_the_year_page_ranks_with_groups_changes_and_charts(client, two_years):
     assert "đơn vị mới" in body  # Bắc Ninh and Hải Phòng after the 2025 mergers
     assert "<svg" in body and "Giá trị trung bình" in body
     levels = response.context["levels"]
-    ranking = [(row.result.unit.code, row.result.rank) for row in levels[0].ranked]
+    ranking = [(row.result.unit.code, row.result.rank) for row in levels[0].page_ranked]
     # both at 88.005 → 88,01: they share the second rank
     assert ranking == [("01", 1), ("T34-bac-ninh", 2), ("T34-hai-phong", 2)]
 
@@ -133,10 +133,33 @@ def test_nothing_is_public_before_publication(client, campaign):
 def test_the_year_page_costs_the_same_for_any_number_of_units(
     client, two_years, django_assert_num_queries
 ):
-    # session lookup is skipped for anonymous visitors: campaign, the results with units,
+    url = reverse("results_year", args=["national", 2025])
+    client.get(url)  # the level's figures are computed once and kept
+    # session lookup is skipped for anonymous visitors: campaign, the stored results' stamp,
+    # the level's figures from the cache, the count of the level's units, a page of them with
     # the former names of renamed units, which of the year's documents are made
-    with django_assert_num_queries(4):
-        assert client.get(reverse("results_year", args=["national", 2025])).status_code == 200
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200
+
+
+def test_the_figures_follow_results_stored_again(client, two_years, tmp_path):
+    """An imported year imported again: its figures are computed again, not read stale."""
+    url = reverse("results_year", args=["national", 2025])
+    before = client.get(url).context["levels"][0].average
+    path = tmp_path / "again.csv"
+    path.write_text("unit_code,appraisal_points,survey_points\n01,40,20\n", encoding="utf-8")
+    call_command(
+        "import_results",
+        "--program",
+        "national",
+        "--year",
+        "2025",
+        "--level",
+        "province",
+        str(path),
+    )
+    after = client.get(url).context["levels"][0]
+    assert after.count == 1 and after.average != before
 
 
 def test_the_landing_page_gives_the_years_figures_and_finds_a_unit(client, two_years):

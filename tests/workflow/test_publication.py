@@ -85,7 +85,7 @@ def test_the_published_year_is_public(client, personas, in_council):
     campaign_publish(campaign=in_council, actor=personas["secretariat"])
     response = client.get(reverse("results_year", args=["national", in_council.year]))
     assert response.status_code == 200
-    codes = {row.result.unit.code for level in response.context["levels"] for row in level.rows}
+    codes = {row.result.unit.code for level in response.context["levels"] for row in level.page}
     assert codes == {"01", "T34-bac-ninh", "BTP"}
 
 
