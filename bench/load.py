@@ -12,8 +12,9 @@ person, each requesting their role's five busiest pages in turn:
 - focal point: inbox, their report's scoring workspace, its page, its timeline, home;
 - reviewer: inbox, a review they are on, their reviews, the campaign's page, home;
 - secretariat: inbox, the review matrix, the dashboard, the review queue, the campaign's page;
-- manager: the dashboard, the campaign's page, the results preview, inbox, home;
-- the public (no sign-in): results index, a year's results, a unit's results, its CSV, home.
+- manager: the dashboard, the campaign's page, notifications, inbox, home;
+- the public (no sign-in): results index, a year's results, a unit's results, the year's CSV,
+  the page that verifies an issued document.
 
 People are taken from this year's campaigns (the national program's first), in the
 proportions of a working day: 40 % focal points, 30 % reviewers, 10 % each of the
@@ -23,7 +24,7 @@ Target: no errors.
 """
 
 import argparse
-import http.cookiejar
+import http.client
 import json
 import os
 import re
@@ -149,7 +150,7 @@ def people(count: int) -> list[tuple[str | None, list[str]]]:
         chosen["manager"].append(
             (
                 f"{slug}.quanly",
-                [f"{base}/dashboard/", f"{base}/", f"{base}/results/", "/inbox/", "/"],
+                [f"{base}/dashboard/", f"{base}/", "/notifications/", "/inbox/", "/"],
             )
         )
         if published is not None:
@@ -161,7 +162,11 @@ def people(count: int) -> list[tuple[str | None, list[str]]]:
             )
             year = f"/results/{campaign.program.code}/{published.year}"
             chosen["public"].append(
-                (None, ["/results/", f"{year}/", f"{year}/{unit.unit.code}/", f"{year}.csv", "/"])
+                (
+                    None,
+                    ["/results/", f"{year}/", f"{year}/{unit.unit.code}/", f"{year}.csv"]
+                    + ["/verify/"],
+                )
             )
         if all(len(chosen[role]) >= n for role, n in wanted.items()):
             break
@@ -171,26 +176,45 @@ def people(count: int) -> list[tuple[str | None, list[str]]]:
     return [person for role, n in wanted.items() for person in chosen[role][:n]]
 
 
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    """The cookies a response sets (read by hand: with DEBUG off they are marked Secure, and a
+    client's cookie jar keeps them from plain http on the loopback)."""
+    found = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        found[name.strip()] = rest.split(";", 1)[0]
+    return found
+
+
 def sign_in(username: str, password: str) -> tuple[str, float]:
-    """Through the login form, as a browser does: the session cookie, and how long it took."""
+    """Through the login form, as a browser does (the page, its CSRF token, the password):
+    the session cookie, and how long it took."""
     started = time.perf_counter()
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=30).read().decode()
+    connection_ = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    connection_.request("GET", "/accounts/login/")
+    response = connection_.getresponse()
+    page = response.read().decode()
+    cookies = _cookies(response)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode(
         {"username": username, "password": password, "csrfmiddlewaretoken": token}
-    ).encode()
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}/accounts/login/",
-        data=form,
-        headers={"Referer": f"http://127.0.0.1:{PORT}/accounts/login/"},
     )
-    opener.open(request, timeout=30).read()
-    session = next((c for c in jar if c.name == settings.SESSION_COOKIE_NAME), None)
-    if session is None:
-        sys.exit(f"{username} could not sign in through the form")
-    return f"{session.name}={session.value}", time.perf_counter() - started
+    connection_.request(
+        "POST",
+        "/accounts/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        },
+    )
+    response = connection_.getresponse()
+    response.read()
+    session = _cookies(response).get(settings.SESSION_COOKIE_NAME)
+    connection_.close()
+    if response.status != 302 or not session:
+        sys.exit(f"{username} could not sign in through the form ({response.status})")
+    return f"{settings.SESSION_COOKIE_NAME}={session}", time.perf_counter() - started
 
 
 def wait_until_up(url: str, seconds: float = 60) -> None:
