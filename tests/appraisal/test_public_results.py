@@ -11,27 +11,31 @@ from openpyxl import load_workbook
 pytestmark = pytest.mark.django_db
 
 
+def load(tmp_path, year: int, text: str) -> None:
+    """A year's published results, imported as the secretariat imports them."""
+    path = tmp_path / f"{year}.csv"
+    path.write_text(text, encoding="utf-8")
+    call_command(
+        "import_results",
+        "--program",
+        "national",
+        "--year",
+        str(year),
+        "--level",
+        "province",
+        str(path),
+    )
+
+
 @pytest.fixture
 def two_years(tmp_path, program):
-    def load(year, text):
-        path = tmp_path / f"{year}.csv"
-        path.write_text(text, encoding="utf-8")
-        call_command(
-            "import_results",
-            "--program",
-            "national",
-            "--year",
-            str(year),
-            "--level",
-            "province",
-            str(path),
-        )
-
     load(
+        tmp_path,
         2024,
         "unit_name,appraisal_points,survey_points\nHà Nội,60,28\nHải Phòng,57.5,30.1\nHà Giang,50,25\n",
     )
     load(
+        tmp_path,
         2025,
         "unit_code,appraisal_points,survey_points,domain_1,domain_1_max\n"
         "01,61,28.5,9.5,10\nT34-hai-phong,58.0,30.005,8,10\nT34-bac-ninh,62,26.005,7.25,10\n",
@@ -146,18 +150,7 @@ def test_the_figures_follow_results_stored_again(client, two_years, tmp_path):
     """An imported year imported again: its figures are computed again, not read stale."""
     url = reverse("results_year", args=["national", 2025])
     before = client.get(url).context["levels"][0].average
-    path = tmp_path / "again.csv"
-    path.write_text("unit_code,appraisal_points,survey_points\n01,40,20\n", encoding="utf-8")
-    call_command(
-        "import_results",
-        "--program",
-        "national",
-        "--year",
-        "2025",
-        "--level",
-        "province",
-        str(path),
-    )
+    load(tmp_path, 2025, "unit_code,appraisal_points,survey_points\n01,40,20\n")
     after = client.get(url).context["levels"][0]
     assert after.count == 1 and after.average != before
 
