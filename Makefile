@@ -62,7 +62,7 @@ clean-db:
 
 # Benchmarks (bench/RESULTS.md): against the database of DATABASE_URL (PostgreSQL for the
 # figures of record). bench-data adds ten years of national-scale data to it and two large
-# provincial programs (~25 min).
+# provincial programs (~35 min).
 bench-data: install messages
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo --scale national
