@@ -40,9 +40,6 @@ class DueBy:
     plain: QuerySet[DomainReview]
     paused: list[DomainReview]
 
-    def count(self) -> int:
-        return self.plain.count() + len(self.paused)
-
     def submission_ids(self) -> Q:
         """A condition on reports: those with a review here."""
         return Q(pk__in=self.plain.values("submission_id")) | Q(
