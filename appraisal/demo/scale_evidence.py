@@ -7,19 +7,10 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import (
-    OuterRef,
-    Subquery,
-)
+from django.utils import timezone
 
-from appraisal.demo.scale_base import (
-    BATCH,
-    EVIDENCE_POOL,
-    People,
-    S,
-    at_least,
-    chunks,
-)
+from appraisal.demo.scale_base import EVIDENCE_POOL, People, S, at_least
+from appraisal.demo.scale_rows import insert_rows, reserve_ids
 from appraisal.models import (
     ScoreItem,
 )
@@ -73,7 +64,8 @@ def evidence_pool() -> list[PoolFile]:
 
 def make_evidence(submissions, states, people: People, pool: list[PoolFile]) -> int:
     """One to three files per self-scored item (two on average), each a document with one
-    version bound to the item; the manifest of what was submitted."""
+    version bound to the item; the manifest of what was submitted. Written through
+    scale_rows: ids reserved, so a document is written with its current version at once."""
     unit_of = {s.pk: s.unit_id for s in submissions}
     items = list(
         ScoreItem.objects.filter(
@@ -81,51 +73,52 @@ def make_evidence(submissions, states, people: People, pool: list[PoolFile]) -> 
         ).values_list("pk", "submission_id", "node__code")
     )
     plan = [(pk, sub, code, k) for pk, sub, code in items for k in range(1 + pk % 3)]
-    documents = Document.objects.bulk_create(
-        [
-            Document(submission_id=sub, created_by=people.focal[unit_of[sub]])
-            for _p, sub, _c, _k in plan
-        ],
-        batch_size=5000,
+    documents = reserve_ids(Document, len(plan))
+    versions = reserve_ids(DocumentVersion, len(plan))
+    bindings = reserve_ids(Binding, len(plan))
+    now = timezone.now()
+    author = {sub: people.focal[unit].pk for sub, unit in unit_of.items()}
+    insert_rows(
+        Document,
+        ("id", "submission_id", "current_id", "created_by_id", "created_at", "query_id"),
+        (
+            (document, sub, version, author[sub], now, None)
+            for (_p, sub, _c, _k), document, version in zip(plan, documents, versions, strict=True)
+        ),
     )
-    versions = []
-    for (pk, _sub, code, k), document in zip(plan, documents, strict=True):
-        source = pool[(pk + k) % len(pool)]
-        versions.append(
-            DocumentVersion(
-                document=document,
-                number=1,
-                file=source.name,
-                name=f"{code}-minh-chung-{k + 1}.pdf",
-                kind="pdf",
-                size=source.size,
-                sha256=source.sha256,
-                uploaded_by_id=document.created_by_id,
+    files = [pool[(pk + k) % len(pool)] for pk, _s, _c, k in plan]
+    names = [f"{code}-minh-chung-{k + 1}.pdf" for _p, _s, code, k in plan]
+    insert_rows(
+        DocumentVersion,
+        ("id", "document_id", "number", "file", "name", "kind", "size", "sha256")
+        + ("uploaded_by_id", "uploaded_at"),
+        (
+            (version, document, 1, source.name, name, "pdf", source.size, source.sha256)
+            + (author[sub], now)
+            for (_p, sub, _c, _k), document, version, source, name in zip(
+                plan, documents, versions, files, names, strict=True
             )
-        )
-    DocumentVersion.objects.bulk_create(versions, batch_size=5000)
-    for batch in chunks(list(unit_of), BATCH):
-        Document.objects.filter(submission_id__in=batch).update(
-            current=Subquery(
-                DocumentVersion.objects.filter(document=OuterRef("pk")).values("pk")[:1]
-            )
-        )
-    Binding.objects.bulk_create(
-        [
-            Binding(document=document, item_id=pk)
-            for (pk, _s, _c, _k), document in zip(plan, documents, strict=True)
-        ],
-        batch_size=5000,
+        ),
+    )
+    insert_rows(
+        Binding,
+        ("id", "document_id", "item_id", "reference"),
+        (
+            (binding, document, pk, "")
+            for (pk, _s, _c, _k), document, binding in zip(plan, documents, bindings, strict=True)
+        ),
     )
     entries: dict[int, list] = {}
-    for version in versions:
-        entries.setdefault(version.document.submission_id, []).append(
+    for (_p, sub, _c, _k), document, source, name in zip(
+        plan, documents, files, names, strict=True
+    ):
+        entries.setdefault(sub, []).append(
             {
-                "document_id": version.document_id,
+                "document_id": document,
                 "number": 1,
-                "name": version.name,
-                "size": version.size,
-                "sha256": version.sha256,
+                "name": name,
+                "size": source.size,
+                "sha256": source.sha256,
             }
         )
     submitted = set(at_least(states, S.SUBMITTED))
@@ -142,4 +135,4 @@ def make_evidence(submissions, states, people: People, pool: list[PoolFile]) -> 
             if sub in submitted
         ]
     )
-    return len(documents)
+    return len(plan)

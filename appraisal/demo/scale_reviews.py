@@ -16,6 +16,7 @@ from appraisal.demo.scale_base import (
     every,
     propose,
 )
+from appraisal.demo.scale_rows import insert_rows, reserve_ids
 from appraisal.models import (
     DomainReview,
     FrameworkNode,
@@ -146,35 +147,35 @@ def make_queries(campaign, reviews, people: People, live: bool) -> int:
             )
         )
     queries = Query.objects.bulk_create(queries, batch_size=5000)
-    Query.items.through.objects.bulk_create(
-        [
-            Query.items.through(query_id=query.pk, scoreitem_id=pk)
-            for query, (pk, _r, _f) in zip(queries, plan, strict=True)
-        ],
-        batch_size=5000,
+    through = Query.items.through
+    insert_rows(
+        through,
+        ("id", "query_id", "scoreitem_id"),
+        (
+            (link, query.pk, pk)
+            for link, query, (pk, _r, _f) in zip(
+                reserve_ids(through, len(plan)), queries, plan, strict=True
+            )
+        ),
     )
+    # the conversation of each query: its question, then its answer and its closing note
     messages = []
     for query, (_pk, review, focal) in zip(queries, plan, strict=True):
-        messages.append(
-            QueryMessage(
-                query=query,
-                kind=QueryMessage.Kind.QUESTION,
-                text=QUESTION,
-                author_id=review.reviewer_id,
-            )
-        )
+        messages.append((query.pk, QueryMessage.Kind.QUESTION, QUESTION, review.reviewer_id))
         if query.state != QueryState.OPEN:
-            messages.append(
-                QueryMessage(query=query, kind=QueryMessage.Kind.ANSWER, text=ANSWER, author=focal)
-            )
+            messages.append((query.pk, QueryMessage.Kind.ANSWER, ANSWER, focal.pk))
         if query.state == QueryState.CLOSED:
             messages.append(
-                QueryMessage(
-                    query=query,
-                    kind=QueryMessage.Kind.CLOSE,
-                    text="Chấp nhận giải trình.",
-                    author_id=review.reviewer_id,
-                )
+                (query.pk, QueryMessage.Kind.CLOSE, "Chấp nhận giải trình.", review.reviewer_id)
             )
-    QueryMessage.objects.bulk_create(messages, batch_size=5000)
+    insert_rows(
+        QueryMessage,
+        ("id", "query_id", "kind", "text", "author_id", "created_at"),
+        (
+            (message_id, *message, now)
+            for message_id, message in zip(
+                reserve_ids(QueryMessage, len(messages)), messages, strict=True
+            )
+        ),
+    )
     return len(queries)

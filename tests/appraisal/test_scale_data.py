@@ -6,6 +6,7 @@ must serve it."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -94,6 +95,7 @@ def test_scores_evidence_and_manifests_are_complete(province_scale):
     self_items = ScoreItem.objects.filter(scoring_mode="self").values_list("pk", flat=True)
     assert Document.objects.count() == sum(1 + pk % 3 for pk in self_items)
     assert not Document.objects.filter(current__isnull=True).exists()
+    assert not Document.objects.exclude(current__document=F("pk")).exists()  # its own version
     assert Binding.objects.count() == Document.objects.count()
     submitted = Submission.objects.exclude(state__in=["draft", "pending_approval"])
     assert EvidenceManifest.objects.count() == submitted.count()
@@ -119,6 +121,11 @@ def test_reviews_are_granted_to_their_own_reviewers_only(province_scale):
     # one query on one item in ten of each started review, with its conversation
     closed = Query.objects.filter(state="closed").first()
     assert [m.kind for m in closed.messages.all()] == ["question", "answer", "close"]
+    # each on one item of its review's domain, in that review's report
+    on_its_item = Query.objects.filter(
+        items__domain=F("review__domain"), items__submission=F("review__submission")
+    )
+    assert on_its_item.count() == Query.objects.count() > 0
     assert Query.objects.filter(state="open", review__state="awaiting_unit").exists()
     assert set(Query.objects.values_list("review__state", flat=True)) <= {
         "in_progress",

@@ -22,6 +22,7 @@ from appraisal.models.choices import ScoringMethod, Stage
 from appraisal.models.states import CampaignState
 from appraisal.selectors.campaigns import stage_dates
 from workflow.audit import audit_campaign
+from workflow.bulk import insert_values
 from workflow.models import AuditKind
 from workflow.services.base import require_secretariat
 from workflow.statistics import after_bulk_write
@@ -151,7 +152,7 @@ def _insert_items(
     The items of one level differ only in their submission, so each node's values are
     prepared for the database once, not once per unit: preparing them per item, as
     `bulk_create` does, was most of the time it took to bring 63 provinces into a year.
-    One statement run for every row lets both drivers parse it once."""
+    PostgreSQL receives them through COPY (workflow/bulk.py)."""
     connection = connections[router.db_for_write(ScoreItem)]
     fields = [field for field in ScoreItem._meta.concrete_fields if not field.primary_key]
     submission_at = fields.index(ScoreItem._meta.get_field("submission"))
@@ -176,14 +177,12 @@ def _insert_items(
             row = list(values)
             row[submission_at] = submission.pk
             rows.append(row)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.get_attname_column()[1] or "") for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(ScoreItem._meta.db_table)} ({columns}) VALUES ({placeholders})",
-            rows,
-        )
+    insert_values(
+        connection,
+        ScoreItem._meta.db_table,
+        [field.get_attname_column()[1] or "" for field in fields],
+        rows,
+    )
     return len(rows)
 
 
