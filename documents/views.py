@@ -8,7 +8,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import permissions
 from appraisal.models import ScoreItem, Submission
@@ -17,6 +17,7 @@ from appraisal.models.states import CampaignState, SubmissionState
 from appraisal.problems import problem_text
 from appraisal.requests import AuthenticatedRequest, client_ip
 from appraisal.selectors.public import get_published
+from appraisal.views.item_forms import item_form
 from documents.builders import builder
 from documents.files import CONTENT_TYPES
 from documents.forms import BindForm, UploadForm
@@ -82,10 +83,18 @@ def evidence_upload_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
     return redirect("evidence_list", pk=submission.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def item_evidence_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Evidence uploaded from an item's card in the workspace, bound to that item."""
+    """Evidence uploaded from an item's card in the workspace, bound to that item (GET: the
+    form, appraisal/views/item_forms)."""
+    if request.method == "GET":
+        return item_form(
+            request,
+            pk,
+            heading=_("Tải tài liệu cho tiêu chí này"),
+            form_template="documents/_item_upload_form.html",
+        )
     item = get_object_or_404(ScoreItem.objects.select_related("node", "submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
     files = request.FILES.getlist("files")

@@ -141,7 +141,16 @@ class Query(models.Model):
         verbose_name = _("yêu cầu giải trình")
         verbose_name_plural = _("yêu cầu giải trình")
         ordering = ["review", "raised_at"]
-        indexes = [models.Index(fields=["review", "state"], name="query_review_state_idx")]
+        indexes = [
+            models.Index(fields=["review", "state"], name="query_review_state_idx"),
+            # the queries still waiting (a few of every year's), soonest first: the week's
+            # risks and the inbox read them without scanning every query ever raised
+            models.Index(
+                fields=["due_on", "id"],
+                name="query_waiting_due_idx",
+                condition=models.Q(state__in=[QueryState.OPEN, QueryState.ANSWERED]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.review} · {self.question[:40]}"

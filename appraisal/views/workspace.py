@@ -12,17 +12,17 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import permissions
 from appraisal.imports.submission_sheet import export_submission
 from appraisal.imports.submission_xlsx import import_changes
 from appraisal.models import NotApplicableRequest, ScoreItem
-from appraisal.models.states import SubmissionState
 from appraisal.problems import ProblemsError, problem_text
 from appraisal.requests import AuthenticatedRequest, client_ip
 from appraisal.scoring import PairIncomplete
 from appraisal.selectors.workspace import FILTERS, summary_for, workspace, workspace_items
+from appraisal.views.item_forms import can_edit_scores, item_form
 from appraisal.views.saving import save_answer, try_save
 from workflow.services.applicability import na_decide, na_request
 from workflow.services.scores import score_set_self
@@ -42,14 +42,8 @@ def submission_workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse
             "domains": domains,
             "overall": overall,
             "filter": wanted if wanted in FILTERS else "",
-            "can_edit": _can_edit(request.user, submission),
+            "can_edit": can_edit_scores(request.user, submission),
         },
-    )
-
-
-def _can_edit(user, submission) -> bool:
-    return submission.state == SubmissionState.DRAFT and permissions.can_edit_submission(
-        user, submission
     )
 
 
@@ -104,7 +98,7 @@ def item_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "item": fresh,
             "domain": domain,
             "overall": overall,
-            "can_edit": _can_edit(request.user, submission),
+            "can_edit": can_edit_scores(request.user, submission),
             "submission": submission,
         }
         return render_to_string("appraisal/_item_saved.html", context, request=request)
@@ -141,7 +135,7 @@ def submission_import_xlsx(request: AuthenticatedRequest, pk: int) -> HttpRespon
     change is shown (scores set, changed, cleared; explanations); it is applied only when the
     person confirms. A bad row is named and nothing is written."""
     submission = permissions.get_submission_for_user(request, pk)
-    permissions.require(_can_edit(request.user, submission))
+    permissions.require(can_edit_scores(request.user, submission))
     problems: list[str] = []
     changes = None
     digest = ""
@@ -202,10 +196,17 @@ def submission_import_xlsx(request: AuthenticatedRequest, pk: int) -> HttpRespon
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def item_not_applicable(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The unit asks that an item not apply to it."""
+    """The unit asks that an item not apply to it (GET: the form, appraisal/views/item_forms)."""
+    if request.method == "GET":
+        return item_form(
+            request,
+            pk,
+            heading=_("Đề nghị không áp dụng"),
+            form_template="appraisal/_na_form.html",
+        )
     item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
     try:

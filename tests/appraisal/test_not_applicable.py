@@ -61,7 +61,8 @@ def test_requests_need_a_reason_and_the_unit(cast, item):
 def test_the_pages(client, cast, bac_ninh, item):
     client.force_login(cast["bacninh_focal"])
     url = reverse("item_not_applicable", args=[item.pk])
-    assert client.get(url).status_code == 405
+    assert "Lý do tiêu chí không áp dụng" in client.get(url).content.decode()  # its form
+    assert client.put(url).status_code == 405
     assert client.post(url, {"reason": "Không có"}).status_code == 302
     assert (
         "Đang chờ quyết định không áp dụng"

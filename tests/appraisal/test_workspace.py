@@ -209,3 +209,38 @@ def test_a_deduction_asks_for_the_cases_its_guidance_counts(client, cast, draft)
     assert item.self_score == -min(2 * step, item.max_points)
     assert item.ratio_numerator == 2  # the cases as typed
     assert 'value="2"' in body
+
+
+@pytest.mark.parametrize(
+    "name, field, button",
+    [
+        ("item_evidence_upload", 'name="files"', "Tải lên"),
+        ("item_not_applicable", 'name="reason"', "Gửi đề nghị"),
+    ],
+)
+def test_an_items_occasional_forms_come_when_opened(client, cast, draft, name, field, button):
+    """The workspace carries a link per item; opening the card fetches the form (htmx), or
+    the link opens it as a page; only those who may change the report get either."""
+    item = choice_item(draft)
+    url = reverse(name, args=[item.pk])
+    client.force_login(cast["bacninh_focal"])
+    workspace = client.get(reverse("submission_workspace", args=[draft.pk])).content.decode()
+    assert f'hx-get="{url}"' in workspace and f'href="{url}"' in workspace
+    assert field not in workspace  # the form itself is not in the page
+    fragment = client.get(url, **HTMX).content.decode()
+    assert field in fragment and button in fragment and "<html" not in fragment
+    page = client.get(url).content.decode()
+    assert field in page and "<html" in page and item.node.code in page
+    assert reverse("submission_workspace", args=[draft.pk]) in page  # the way back
+    client.force_login(cast["hanoi_focal"])
+    assert client.get(url, **HTMX).status_code == 404
+    client.force_login(cast["manager"])
+    assert client.get(url, **HTMX).status_code == 403
+    draft.state = "submitted"
+    draft.save(update_fields=["state"])
+    client.force_login(cast["bacninh_focal"])
+    assert client.get(url, **HTMX).status_code == 403
+    assert (
+        f'hx-get="{url}"'
+        not in client.get(reverse("submission_workspace", args=[draft.pk])).content.decode()
+    )

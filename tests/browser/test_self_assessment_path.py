@@ -63,13 +63,26 @@ def test_score_attach_send_and_submit(
 
     evidence = tmp_path / "Quyết định 15-QĐ-BYT.pdf"
     evidence.write_bytes(pdf("e2e"))
+    # a file for one item, from its card: the form comes when the card is opened
+    first = submission.items.filter(scoring_mode="self").order_by("position").first()
+    plan = tmp_path / "Kế hoạch CCHC.pdf"
+    plan.write_bytes(pdf("e2e plan"))
+    card = page.locator(f"#item-{first.pk}")
+    card.get_by_text("Tải tài liệu cho tiêu chí này").click()
+    card.locator("input[name=files]").set_input_files(str(plan))
+    card.get_by_role("button", name="Tải lên").click()
+    expect(
+        page.get_by_text(f"Đã tải lên và gắn 1 tệp vào tiêu chí {first.node.code}")
+    ).to_be_visible()
+    expect(page.locator(f"#item-{first.pk}")).to_contain_text("Kế hoạch CCHC.pdf")
     page.goto(f"{base}/submissions/{submission.pk}/evidence/")
     page.set_input_files("input[name=files]", str(evidence))
     page.get_by_role("button", name="Tải lên").click()
     expect(page.get_by_text("Đã tải lên")).to_be_visible()
-    page.get_by_label("Mã tiêu chí").fill("1.1.1")
-    page.get_by_label("Trang, mục").fill("tr. 2")
-    page.get_by_role("button", name="Gắn", exact=True).click()
+    row = page.get_by_role("row", name=re.compile("Quyết định 15-QĐ-BYT.pdf"))
+    row.get_by_label("Mã tiêu chí").fill("1.1.1")
+    row.get_by_label("Trang, mục").fill("tr. 2")
+    row.get_by_role("button", name="Gắn", exact=True).click()
     expect(page.get_by_text("1.1.1 — tr. 2")).to_be_visible()
 
     page.goto(f"{base}/submissions/{submission.pk}/")
@@ -85,10 +98,10 @@ def test_score_attach_send_and_submit(
 
     submission.refresh_from_db()
     assert submission.state == "submitted"
-    assert (
-        EvidenceManifest.objects.get(submission=submission).entries[0]["name"]
-        == "Quyết định 15-QĐ-BYT.pdf"
-    )
+    assert {e["name"] for e in EvidenceManifest.objects.get(submission=submission).entries} == {
+        "Kế hoạch CCHC.pdf",
+        "Quyết định 15-QĐ-BYT.pdf",
+    }
     page.goto(f"{base}/submissions/{submission.pk}/workspace/")
     expect(page.locator("form[hx-post] textarea").first).to_be_disabled()
     page.goto(f"{base}/submissions/{submission.pk}/evidence/")
