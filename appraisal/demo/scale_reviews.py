@@ -68,6 +68,7 @@ def make_reviews(campaign, submissions, states, frameworks, reviewing, people, l
             rows.append(
                 DomainReview(
                     submission=submission,
+                    campaign_id=submission.campaign_id,
                     domain=domain,
                     organisation=organisation,
                     reviewer=reviewer,

@@ -46,6 +46,15 @@ class DomainReview(models.Model):
     visible: bool  # on the report's page: whether this person may open the review
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
+    # the submission's campaign, written with the review: a campaign's reviews (the matrix,
+    # the dashboard, the risks) are read by it, not through every review of every year
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="domain_reviews",
+        editable=False,
+        db_index=False,  # review_campaign_state_idx leads with it
+    )
     domain = models.ForeignKey(FrameworkNode, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
         Organisation,
@@ -89,10 +98,17 @@ class DomainReview(models.Model):
             # a ministry's queue and a reviewer's list
             models.Index(fields=["organisation", "state"], name="review_org_state_idx"),
             models.Index(fields=["reviewer", "state"], name="review_reviewer_state_idx"),
+            # a campaign's reviews, by state
+            models.Index(fields=["campaign", "state"], name="review_campaign_state_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.domain.code}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.campaign_id is None and self.submission_id is not None:
+            self.campaign_id = self.submission.campaign_id
+        super().save(*args, **kwargs)
 
     def paused_working_days(self, today: datetime.date) -> int:
         """Working days the clock has stood still, the running pause included."""

@@ -166,7 +166,7 @@ def visible_submissions(user: Person, campaign: Campaign) -> QuerySet[Submission
         return submissions
     own = Q(unit_id__in=own_organisation_ids(user, campaign.program_id))
     if has_role(user, campaign.program_id, REVIEW_ROLES):
-        reviewed = DomainReview.objects.filter(submission__campaign=campaign).filter(
+        reviewed = DomainReview.objects.filter(campaign=campaign).filter(
             review_scope(user, campaign.program_id)
         )
         own |= Q(pk__in=reviewed.values("submission_id"))

@@ -31,7 +31,7 @@ from appraisal.permissions.programs import (
 
 def visible_reviews(user: Person, campaign: Campaign) -> QuerySet[DomainReview]:
     """The domain reviews of a campaign this user may list (never a unit's people)."""
-    reviews = DomainReview.objects.filter(submission__campaign=campaign)
+    reviews = DomainReview.objects.filter(campaign=campaign)
     if sees_all_units(user, campaign.program_id):
         return reviews
     return reviews.filter(review_scope(user, campaign.program_id)).exclude(
@@ -128,7 +128,6 @@ def get_review_for_user(request: HttpRequest, pk: int) -> DomainReview:
         DomainReview.objects.select_related(
             "submission",
             "submission__campaign",
-            "submission__campaign__program",
             "submission__unit",
             "domain",
             "organisation",

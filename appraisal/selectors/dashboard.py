@@ -90,14 +90,16 @@ def dashboard(
     shown = Paginator(in_scope.select_related("unit").order_by("level", "unit__code"), PAGE_SIZE)
     current = shown.get_page(page)
     rows = unit_rows(list(current), deadlines, on)
-    reviews = DomainReview.objects.filter(submission__in=in_scope.values("pk"))
-    if organisation_id:
-        reviews = reviews.filter(organisation_id=organisation_id)
+    # the campaign's reviews by their own index; a level or region narrows them to its reports
+    scoped = DomainReview.objects.filter(campaign=campaign)
+    if level or region:
+        scoped = scoped.filter(submission__in=in_scope.values("pk"))
+    reviews = scoped.filter(organisation_id=organisation_id) if organisation_id else scoped
     review_due = deadlines.campaign_due(campaign.pk, Stage.REVIEW)
     # the open reviews due by the end of the coming week: the late ones are among them
     horizon = add_working_days(on, 5)
     clock = due_by(reviews, review_due, on, horizon)
-    risks, risk_count = risks_of(campaign, in_scope, clock, deadlines, on, horizon)
+    risks, risk_count = risks_of(campaign, in_scope, scoped, clock, deadlines, on, horizon)
     labels = dict(SubmissionState.choices)
     return Dashboard(
         funnel=[(state, str(labels[state]), counts.get(state, 0)) for state in FUNNEL],

@@ -133,15 +133,13 @@ def inbox_entries(user: Person) -> list[Entry]:
     # the same for domain reviews: a reviewer's or a coordinator's many become one line per
     # campaign and state, leading to their list
     review_groups = {
-        (row["submission__campaign_id"], row["state"]): row["n"]
-        for row in mine.order_by()
-        .values("submission__campaign_id", "state")
-        .annotate(n=Count("pk"))
+        (row["campaign_id"], row["state"]): row["n"]
+        for row in mine.order_by().values("campaign_id", "state").annotate(n=Count("pk"))
     }
     listed = Q(pk__in=[])
     for (campaign_id, review_state), number in review_groups.items():
         if number <= EACH_SHOWN:
-            listed |= Q(submission__campaign_id=campaign_id, state=review_state)
+            listed |= Q(campaign_id=campaign_id, state=review_state)
     reviews = list(
         mine.filter(listed).select_related(
             "submission__unit", "submission__campaign__program", "domain"
@@ -274,7 +272,7 @@ def _review_filter(user: Person, roles: Roles) -> Q:
         ],
     )
     coordinated = Q(state=DomainReviewState.PENDING) & _q(
-        roles.get(Role.COORDINATOR, set()), "submission__campaign__program_id", "organisation_id"
+        roles.get(Role.COORDINATOR, set()), "campaign__program_id", "organisation_id"
     )
     return mine | coordinated
 

@@ -86,7 +86,7 @@ class Matrix:
 
 
 def _reviews(campaign: Campaign, filters: Filters) -> QuerySet[DomainReview]:
-    reviews = DomainReview.objects.filter(submission__campaign=campaign)
+    reviews = DomainReview.objects.filter(campaign=campaign)
     if filters.level:
         reviews = reviews.filter(submission__level=filters.level)
     if filters.unit:

@@ -246,6 +246,7 @@ def assignable_reviewers(
                 DomainReviewState.AWAITING_UNIT,
             ],
         )
+        .order_by()  # the model's ordering would join every report, campaign and unit
         .values("reviewer_id")
         .annotate(n=Count("id"))
         .values_list("reviewer_id", "n")

@@ -54,13 +54,15 @@ def _first(queryset: QuerySet[M], size: int = RISKS_SHOWN) -> tuple[list[M], int
 def risks_of(
     campaign: Campaign,
     in_scope: QuerySet[Submission],
+    reviews: QuerySet[DomainReview],
     clock: DueBy,
     deadlines: UnitDeadlines,
     on: datetime.date,
     horizon: datetime.date,
 ) -> tuple[list[Risk], int]:
     """This week's risks, soonest first: the first RISKS_SHOWN of them, and how many there
-    are. Each kind is counted and its soonest read by the database."""
+    are. Each kind is counted and its soonest read by the database. `reviews`: those of
+    the reports in scope (their open queries are risks too)."""
     risks: list[Risk] = []
     # reviews not waiting on their unit, due within the week
     due = clock.without(DomainReviewState.AWAITING_UNIT)
@@ -97,11 +99,7 @@ def risks_of(
         )
     total += _self_assessment_risks(campaign, in_scope, deadlines, on, horizon, risks)
     queries, count = _first(
-        Query.objects.filter(
-            review__submission__in=in_scope.values("pk"),
-            state=QueryState.OPEN,
-            due_on__lte=horizon,
-        )
+        Query.objects.filter(review__in=reviews, state=QueryState.OPEN, due_on__lte=horizon)
         .select_related("review__submission__unit", "review__domain")
         .order_by("due_on", "pk")
     )

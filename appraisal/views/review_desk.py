@@ -230,7 +230,7 @@ def review_matrix_action(request: AuthenticatedRequest, pk: int) -> HttpResponse
         back += "?" + query
     reviews = list(
         DomainReview.objects.filter(
-            submission__campaign=campaign, pk__in=posted_ids(request, "review", MAX_BULK)
+            campaign=campaign, pk__in=posted_ids(request, "review", MAX_BULK)
         ).select_related(*review_selectors.REVIEW_RELATED)
     )
     if not reviews:

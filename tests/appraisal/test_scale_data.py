@@ -109,6 +109,7 @@ def test_reviews_are_granted_to_their_own_reviewers_only(province_scale):
         submission__campaign=live, submission__state="under_review"
     )
     assert set(under_review.values_list("state", flat=True)) == set(LIVE_REVIEW_STATES)
+    assert not DomainReview.objects.exclude(campaign=F("submission__campaign")).exists()
     assert not DomainReview.objects.filter(state="pending", reviewer__isnull=False).exists()
     for review in DomainReview.objects.filter(reviewer__isnull=False).select_related(
         "reviewer", "submission"

@@ -35,6 +35,14 @@ def finance_review(cast, bac_ninh):
     return DomainReview.objects.get(submission=bac_ninh, domain__code="6")
 
 
+def test_each_review_names_its_reports_campaign(cast, finance_review, bac_ninh):
+    """The matrix, the dashboard and the risks read a campaign's reviews by this column."""
+    reviews = DomainReview.objects.filter(submission=bac_ninh)
+    assert reviews.count() > 1
+    assert set(reviews.values_list("campaign_id", flat=True)) == {bac_ninh.campaign_id}
+    assert set(bac_ninh.campaign.domain_reviews.all()) == set(reviews)
+
+
 def test_the_coordinator_assigns_a_reviewer_of_their_ministry(cast, finance_review):
     reviewer = cast["finance_reviewer"]
     assert not reviewer.has_perm("appraisal.review_domainreview", finance_review)

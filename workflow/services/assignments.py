@@ -204,6 +204,7 @@ def reviewer_loads(reviewer_ids: Iterable[int]) -> dict[int, int]:
     """How many open domain reviews each reviewer holds now."""
     rows = (
         DomainReview.objects.filter(reviewer_id__in=list(reviewer_ids), state__in=ACTIVE)
+        .order_by()  # the model's ordering would join every report, campaign and unit
         .values("reviewer_id")
         .annotate(n=Count("id"))
     )

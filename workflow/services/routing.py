@@ -55,7 +55,7 @@ def campaign_route_domain(
             campaign=campaign, domain=domain, defaults={"organisation": organisation}
         )
     moved = DomainReview.objects.filter(
-        submission__campaign=campaign, domain=domain, state=DomainReviewState.PENDING
+        campaign=campaign, domain=domain, state=DomainReviewState.PENDING
     ).update(organisation=organisation)
     audit_campaign(
         campaign,

@@ -226,7 +226,12 @@ def submission_start_review(
     routed = {domain_id: org for domain_id, org in routes.items() if org is not None}
     DomainReview.objects.bulk_create(
         [
-            DomainReview(submission=locked, domain=domain, organisation_id=routed[domain.pk])
+            DomainReview(
+                submission=locked,
+                campaign_id=locked.campaign_id,
+                domain=domain,
+                organisation_id=routed[domain.pk],
+            )
             for domain in domains
             if domain.pk not in existing
         ]
