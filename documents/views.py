@@ -89,12 +89,8 @@ def item_evidence_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse
     """Evidence uploaded from an item's card in the workspace, bound to that item (GET: the
     form, appraisal/views/item_forms)."""
     if request.method == "GET":
-        return item_form(
-            request,
-            pk,
-            heading=_("Tải tài liệu cho tiêu chí này"),
-            form_template="documents/_item_upload_form.html",
-        )
+        form = "documents/_item_upload_form.html"
+        return item_form(request, pk, _("Tải tài liệu cho tiêu chí này"), form)
     item = get_object_or_404(ScoreItem.objects.select_related("node", "submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
     files = request.FILES.getlist("files")

@@ -12,36 +12,27 @@ UPDATE appraisal_domainreview SET campaign_id = (
 """
 
 
+def _campaign(**extra) -> models.ForeignKey:
+    return models.ForeignKey(
+        db_index=False,
+        editable=False,
+        on_delete=django.db.models.deletion.CASCADE,
+        related_name="domain_reviews",
+        to="appraisal.campaign",
+        **extra,
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("appraisal", "0016_query_waiting_due_idx"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="domainreview",
-            name="campaign",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="domain_reviews",
-                to="appraisal.campaign",
-            ),
-        ),
+        # nullable while the rows are filled, then required
+        migrations.AddField(model_name="domainreview", name="campaign", field=_campaign(null=True)),
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
-        migrations.AlterField(
-            model_name="domainreview",
-            name="campaign",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="domain_reviews",
-                to="appraisal.campaign",
-            ),
-        ),
+        migrations.AlterField(model_name="domainreview", name="campaign", field=_campaign()),
         migrations.AddIndex(
             model_name="domainreview",
             index=models.Index(fields=["campaign", "state"], name="review_campaign_state_idx"),

@@ -23,7 +23,7 @@ def can_edit_scores(user: User, submission: Submission) -> bool:
 
 
 def item_form(
-    request: AuthenticatedRequest, pk: int, *, heading: str, form_template: str
+    request: AuthenticatedRequest, pk: int, heading: str, form_template: str
 ) -> HttpResponse:
     """`form_template` for item `pk`: the bare form for htmx, a page of its own otherwise."""
     item = get_object_or_404(ScoreItem.objects.select_related("node"), pk=pk)

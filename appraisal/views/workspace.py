@@ -201,12 +201,7 @@ def submission_import_xlsx(request: AuthenticatedRequest, pk: int) -> HttpRespon
 def item_not_applicable(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The unit asks that an item not apply to it (GET: the form, appraisal/views/item_forms)."""
     if request.method == "GET":
-        return item_form(
-            request,
-            pk,
-            heading=_("Đề nghị không áp dụng"),
-            form_template="appraisal/_na_form.html",
-        )
+        return item_form(request, pk, _("Đề nghị không áp dụng"), "appraisal/_na_form.html")
     item = get_object_or_404(ScoreItem.objects.select_related("submission"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
     try:
