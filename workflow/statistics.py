@@ -11,7 +11,9 @@ product analyses what it wrote, once it is committed; after a restore the operat
 (`ANALYZE` fills `sqlite_stat1`), and is served the same way.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, models, transaction
 
@@ -24,13 +26,21 @@ def tables_of(model_list: Iterable[type[models.Model]]) -> list[str]:
     return sorted({model._meta.db_table for model in model_list})
 
 
+def every_table() -> list[str]:
+    return sorted(connection.introspection.table_names())
+
+
 def analyze(tables: Iterable[str] | None = None) -> list[str]:
     """ANALYZE `tables` (every table when None) now; returns what was analysed."""
-    names = list(tables) if tables is not None else sorted(connection.introspection.table_names())
+    names = list(tables) if tables is not None else every_table()
     with connection.cursor() as cursor:
         for name in names:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
     return names
+
+
+# the tables whose analysis a block of many bulk writes has taken on (analyses_deferred)
+_DEFERRED: ContextVar[set[str] | None] = ContextVar("deferred_analyses", default=None)
 
 
 def after_bulk_write(model_list: Iterable[type[models.Model]], rows: int) -> None:
@@ -39,7 +49,26 @@ def after_bulk_write(model_list: Iterable[type[models.Model]], rows: int) -> Non
     if rows < BULK_ROWS:
         return
     tables = tables_of(model_list)
+    pending = _DEFERRED.get()
+    if pending is not None:
+        pending.update(tables)
+        return
     transaction.on_commit(lambda: analyze(tables))
+
+
+@contextmanager
+def analyses_deferred() -> Iterator[set[str]]:
+    """Bulk writes inside the block leave their ANALYZE to its end, once each table, however
+    many writes there were (the demo generator writes ten years of a program, and analysing
+    the score items after each year cost more than writing them). The tables are analysed when
+    the block ends without error."""
+    pending: set[str] = set()
+    token = _DEFERRED.set(pending)
+    try:
+        yield pending
+    finally:
+        _DEFERRED.reset(token)
+    analyze(sorted(pending))
 
 
 def stale_tables(minimum_rows: int = 10_000, changed_share: float = 0.1) -> list[str]:

@@ -80,7 +80,7 @@ from workflow.models import AuditKind
 from workflow.services.campaigns import campaign_add_units, campaign_create
 from workflow.services.results import results_store
 from workflow.services.survey import survey_maxima
-from workflow.statistics import analyze
+from workflow.statistics import analyses_deferred, every_table
 
 
 def build(
@@ -116,22 +116,25 @@ def build(
             continue
         everyone = {unit.pk: unit for year in span for unit in in_scope(year)}
         people = make_people(program, reviewing, list(everyone.values()), password_hash, built)
-        for year in span:
-            with transaction.atomic():
-                _campaign_year(
-                    program,
-                    frameworks,
-                    reviewing,
-                    in_scope(year),
-                    year,
-                    span[-1],
-                    people,
-                    pool,
-                    built,
-                )
+        # the planner's statistics, as the program's years leave the tables: every table once
+        # at the program's end, the services' own analyses (a year's units) among them
+        # (workflow/statistics.py)
+        with analyses_deferred() as tables:
+            tables.update(every_table())
+            for year in span:
+                with transaction.atomic():
+                    _campaign_year(
+                        program,
+                        frameworks,
+                        reviewing,
+                        in_scope(year),
+                        year,
+                        span[-1],
+                        people,
+                        pool,
+                        built,
+                    )
         built.programs += 1
-        # the planner's statistics, as the program's years left the tables (workflow/statistics.py)
-        analyze()
         say(
             f"{program.code}: {len(span)} years, {built.submissions} reports so far "
             f"({time.monotonic() - step:.1f} s)"

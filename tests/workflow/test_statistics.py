@@ -8,7 +8,7 @@ from django.db import connection
 
 from appraisal.models import Organisation, ScoreItem
 from tests.appraisal.test_page_queries import provinces
-from workflow.statistics import BULK_ROWS, analyze, stale_tables
+from workflow.statistics import BULK_ROWS, analyses_deferred, analyze, stale_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,22 @@ def test_a_years_items_are_analysed_once_committed(
     assert items >= BULK_ROWS
     assert callbacks  # queued for after the commit, not run inside the transaction
     assert analysed_rows(table) >= items
+
+
+def test_many_bulk_writes_in_a_deferring_block_are_analysed_once_at_its_end(
+    campaign_factory, django_capture_on_commit_callbacks
+):
+    table = ScoreItem._meta.db_table
+    forget_statistics(table)
+    units = provinces(30)
+    with analyses_deferred() as tables:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            campaign = campaign_factory(units=units)
+        assert not callbacks  # nothing queued per write
+        assert table in tables
+        assert analysed_rows(table) <= 0  # not yet
+    items = ScoreItem.objects.filter(submission__campaign=campaign).count()
+    assert analysed_rows(table) >= items >= BULK_ROWS  # at the block's end
 
 
 def test_a_small_write_is_left_to_autovacuum(campaign_factory, django_capture_on_commit_callbacks):
