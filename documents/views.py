@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal import permissions
 from appraisal.models import ScoreItem, Submission
 from appraisal.models.choices import Role
-from appraisal.models.states import CampaignState, SubmissionState
+from appraisal.models.states import CampaignState
 from appraisal.problems import problem_text
 from appraisal.requests import AuthenticatedRequest, client_ip
 from appraisal.selectors.public import get_published
@@ -47,10 +47,7 @@ def evidence_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         .order_by("pk")
     )
-    can_edit = (
-        permissions.can_edit_submission(request.user, submission)
-        and submission.state == SubmissionState.DRAFT
-    )
+    can_edit = permissions.can_change_report(request.user, submission)
     return render(
         request,
         "documents/evidence_list.html",

@@ -232,6 +232,12 @@ def can_edit_submission(user: Person | None, submission: Submission) -> bool:
     )
 
 
+def can_change_report(user: Person | None, submission: Submission) -> bool:
+    """The unit's people may change its report while it is a draft: scores, explanations,
+    evidence, not-applicable requests."""
+    return submission.state == SubmissionState.DRAFT and can_edit_submission(user, submission)
+
+
 def is_unit_leader(user: Person | None, submission: Submission) -> bool:
     return user is not None and has_role_for(
         user, program_id_of(submission), {Role.LEADER}, submission.unit_id

@@ -219,6 +219,25 @@ class ReviewerLoad:
     organisation: Organisation | None = None  # the reviewer's ministry, shown in every picker
 
 
+def reviewer_loads(reviewer_ids: Iterable[int]) -> dict[int, int]:
+    """How many open domain reviews (assigned, in progress, waiting on the unit) each reviewer
+    holds now: one grouped count."""
+    return dict(
+        DomainReview.objects.filter(
+            reviewer_id__in=list(reviewer_ids),
+            state__in=[
+                DomainReviewState.ASSIGNED,
+                DomainReviewState.IN_PROGRESS,
+                DomainReviewState.AWAITING_UNIT,
+            ],
+        )
+        .order_by()  # the model's ordering would join every report, campaign and unit
+        .values("reviewer_id")
+        .annotate(n=Count("id"))
+        .values_list("reviewer_id", "n")
+    )
+
+
 def assignable_reviewers(
     user: Person, campaign: Campaign, organisation_ids: set[int] | None = None
 ) -> list[ReviewerLoad]:
@@ -237,20 +256,7 @@ def assignable_reviewers(
             "organisation__code", "user__last_name", "user__username"
         )
     )
-    loads = dict(
-        DomainReview.objects.filter(
-            reviewer_id__in=[g.user_id for g in pairs],
-            state__in=[
-                DomainReviewState.ASSIGNED,
-                DomainReviewState.IN_PROGRESS,
-                DomainReviewState.AWAITING_UNIT,
-            ],
-        )
-        .order_by()  # the model's ordering would join every report, campaign and unit
-        .values("reviewer_id")
-        .annotate(n=Count("id"))
-        .values_list("reviewer_id", "n")
-    )
+    loads = reviewer_loads(g.user_id for g in pairs)
     seen: set[int] = set()
     out = []
     for grant in pairs:

@@ -3,23 +3,14 @@ the scoring workspace when their card is opened: htmx fetches the form; without 
 card holds a link that opens it as a page. A workspace of a hundred items then carries one
 form per item, not three (bench/RESULTS.md: a third of its HTML)."""
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from appraisal import permissions
-from appraisal.models import ScoreItem, Submission
-from appraisal.models.states import SubmissionState
+from appraisal.models import ScoreItem
 from appraisal.requests import AuthenticatedRequest
-
-
-def can_edit_scores(user: User, submission: Submission) -> bool:
-    """The unit's people may change its report: scores, evidence, requests."""
-    return submission.state == SubmissionState.DRAFT and permissions.can_edit_submission(
-        user, submission
-    )
 
 
 def item_form(
@@ -28,7 +19,7 @@ def item_form(
     """`form_template` for item `pk`: the bare form for htmx, a page of its own otherwise."""
     item = get_object_or_404(ScoreItem.objects.select_related("node"), pk=pk)
     submission = permissions.get_submission_for_user(request, item.submission_id)
-    if not can_edit_scores(request.user, submission):
+    if not permissions.can_change_report(request.user, submission):
         raise PermissionDenied(
             _("Hồ sơ không ở trạng thái tự chấm hoặc bạn không thuộc đơn vị: chỉ xem.")
         )

@@ -22,7 +22,7 @@ from appraisal.problems import ProblemsError, problem_text
 from appraisal.requests import AuthenticatedRequest, client_ip
 from appraisal.scoring import PairIncomplete
 from appraisal.selectors.workspace import FILTERS, summary_for, workspace, workspace_items
-from appraisal.views.item_forms import can_edit_scores, item_form
+from appraisal.views.item_forms import item_form
 from appraisal.views.saving import save_answer, try_save
 from workflow.services.applicability import na_decide, na_request
 from workflow.services.scores import score_set_self
@@ -42,7 +42,7 @@ def submission_workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse
             "domains": domains,
             "overall": overall,
             "filter": wanted if wanted in FILTERS else "",
-            "can_edit": can_edit_scores(request.user, submission),
+            "can_edit": permissions.can_change_report(request.user, submission),
         },
     )
 
@@ -98,7 +98,7 @@ def item_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "item": fresh,
             "domain": domain,
             "overall": overall,
-            "can_edit": can_edit_scores(request.user, submission),
+            "can_edit": permissions.can_change_report(request.user, submission),
             "submission": submission,
         }
         return render_to_string("appraisal/_item_saved.html", context, request=request)
@@ -135,7 +135,7 @@ def submission_import_xlsx(request: AuthenticatedRequest, pk: int) -> HttpRespon
     change is shown (scores set, changed, cleared; explanations); it is applied only when the
     person confirms. A bad row is named and nothing is written."""
     submission = permissions.get_submission_for_user(request, pk)
-    permissions.require(can_edit_scores(request.user, submission))
+    permissions.require(permissions.can_change_report(request.user, submission))
     problems: list[str] = []
     changes = None
     digest = ""

@@ -1,13 +1,12 @@
 """Who reviews what: a coordinator's (or the secretariat's) assignment of domain reviews to
 reviewers, one or many at once, and the even distribution of a batch."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +15,7 @@ from guardian.models import UserObjectPermission
 from appraisal import permissions
 from appraisal.models import DomainReview
 from appraisal.models.states import DomainReviewState
+from appraisal.selectors.reviews import reviewer_loads
 from notifications.services import notify
 from workflow.audit import AuditRow, audit_records
 from workflow.flows import DomainReviewFlow
@@ -27,13 +27,6 @@ from workflow.services.base import (
     run,
 )
 from workflow.services.review_labels import person_name, review_audit_row, review_label
-
-ACTIVE = (
-    DomainReviewState.ASSIGNED,
-    DomainReviewState.IN_PROGRESS,
-    DomainReviewState.AWAITING_UNIT,
-)
-
 
 # lazy: translated when refused, in the language of the person refused
 REFUSALS = {
@@ -198,17 +191,6 @@ def review_assign(
     """Put a reviewer on one domain review (or replace one); `reason` when the secretariat
     puts another ministry's reviewer on it."""
     return reviews_assign(plan=[(review, reviewer)], actor=actor, ip=ip, reason=reason)[0]
-
-
-def reviewer_loads(reviewer_ids: Iterable[int]) -> dict[int, int]:
-    """How many open domain reviews each reviewer holds now."""
-    rows = (
-        DomainReview.objects.filter(reviewer_id__in=list(reviewer_ids), state__in=ACTIVE)
-        .order_by()  # the model's ordering would join every report, campaign and unit
-        .values("reviewer_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["reviewer_id"]: row["n"] for row in rows}
 
 
 def distribution_plan(
