@@ -105,6 +105,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # the partials a page repeats by the hundred (appraisal/jinja.py)
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "appraisal.jinja.environment",
+        },
+    },
 ]
 
 DATABASES = {

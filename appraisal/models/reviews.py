@@ -158,7 +158,9 @@ class Query(models.Model):
         verbose_name_plural = _("yêu cầu giải trình")
         ordering = ["review", "raised_at"]
         indexes = [
-            models.Index(fields=["review", "state"], name="query_review_state_idx"),
+            # state first: the review alone has the foreign key's own index, and a filter on
+            # the state alone (the week's open queries) must not scan the whole index
+            models.Index(fields=["state", "review"], name="query_state_review_idx"),
             # the queries still waiting (a few of every year's), soonest first: the week's
             # risks and the inbox read them without scanning every query ever raised
             models.Index(

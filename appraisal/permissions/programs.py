@@ -53,9 +53,9 @@ def grants(user: Person) -> frozenset[Grant]:
     if cached is None:
         cached = frozenset(
             Grant(program_id, role, organisation_id)
-            for program_id, role, organisation_id in RoleAssignment.objects.filter(
-                user=user
-            ).values_list("program_id", "role", "organisation_id")
+            for program_id, role, organisation_id in RoleAssignment.objects.filter(user=user)
+            .order_by()  # a set: the default ordering would join programs and users
+            .values_list("program_id", "role", "organisation_id")
         )
         user.__dict__["_parcouncil_grants"] = cached  # kept on the object for the request
     return cached

@@ -157,7 +157,7 @@ def inbox_entries(user: Person) -> list[Entry]:
     )
     deadlines = {
         (d.campaign_id, d.stage): d.due_on
-        for d in StageDeadline.objects.filter(campaign_id__in=campaign_ids)
+        for d in StageDeadline.objects.filter(campaign_id__in=campaign_ids).order_by()
     }
     for submission, what, stage, waiting in submissions:
         entries.append(

@@ -201,9 +201,11 @@ def level_summaries(campaign: Campaign) -> list[PublishedLevel]:
 
 
 def level_page(campaign: Campaign, level: str, number: str | int | None, size: int) -> Page[Row]:
-    """A page of a level's ranking: the ranked units by rank, then the others by code."""
+    """A page of a level's ranking: the ranked units by rank, then the others by code. A row
+    shows totals, not the components (6 KB of JSON a unit, read on the unit's own page)."""
     results = (
         UnitResult.objects.filter(campaign=campaign, level=level)
+        .defer("components")
         .select_related("unit")
         .prefetch_related("unit__former_names")
         .order_by(F("rank").asc(nulls_last=True), "unit__code")

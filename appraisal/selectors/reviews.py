@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
@@ -106,9 +107,9 @@ def reviewing_organisations(program_id: int) -> QuerySet[Organisation]:
 
 def review_stage_due(campaign_ids: Iterable[int]) -> dict[int, datetime.date]:
     return dict(
-        StageDeadline.objects.filter(campaign_id__in=campaign_ids, stage=Stage.REVIEW).values_list(
-            "campaign_id", "due_on"
-        )
+        StageDeadline.objects.filter(campaign_id__in=campaign_ids, stage=Stage.REVIEW)
+        .order_by()
+        .values_list("campaign_id", "due_on")
     )
 
 
@@ -321,9 +322,7 @@ def review_page(review: DomainReview, *, with_notes: bool) -> ReviewPage:
         Query.objects.filter(review=review)
         .select_related("raised_by", "answered_by")
         .prefetch_related(
-            Prefetch("items", queryset=ScoreItem.objects.select_related("node")),
-            Prefetch("messages", queryset=QueryMessage.objects.select_related("author")),
-            Prefetch("documents", queryset=_answer_documents()),
+            *_query_parts(),
         )
         .order_by("-raised_at")
     )
@@ -360,6 +359,19 @@ def _answer_documents() -> QuerySet[Document]:
     return Document.objects.select_related("current").order_by("pk")
 
 
+def _query_parts() -> "tuple[Prefetch[Any, Any, Any], ...]":  # Prefetch[] only for mypy
+    """A query's items, conversation and files, each in its own order: the models' default
+    orderings would join every message to its query, review, report, campaign and program."""
+    return (
+        Prefetch("items", queryset=ScoreItem.objects.select_related("node").order_by("position")),
+        Prefetch(
+            "messages",
+            queryset=QueryMessage.objects.select_related("author").order_by("created_at", "pk"),
+        ),
+        Prefetch("documents", queryset=_answer_documents()),
+    )
+
+
 def queries_for_unit(submission: Submission) -> list[Query]:
     """The queries addressed to a unit's submission, with their conversation and files."""
     return list(
@@ -368,9 +380,7 @@ def queries_for_unit(submission: Submission) -> list[Query]:
             "review__domain", "review__submission__campaign", "raised_by", "answered_by"
         )
         .prefetch_related(
-            Prefetch("items", queryset=ScoreItem.objects.select_related("node")),
-            Prefetch("messages", queryset=QueryMessage.objects.select_related("author")),
-            Prefetch("documents", queryset=_answer_documents()),
+            *_query_parts(),
         )
         .order_by("state", "due_on", "pk")
     )

@@ -3,9 +3,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.forms import BoundField
+from django.template import engines
 from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from appraisal.index import shown
@@ -29,6 +31,19 @@ _PK = 918273645  # a number no real row has: where the pk goes in a reversed URL
 def _around_pk(name: str, prefix: str) -> tuple[str, str]:
     before, after = reverse(name, args=[_PK]).split(str(_PK))
     return before, after
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context, name: str, **values) -> str:
+    """`{% include %}` of a Jinja2 partial (templates/jinja2/, appraisal/jinja.py): it sees
+    the including template's variables and `values`. Its forms' `csrf_input` is the page's
+    own token (the Jinja2 backend would mask a new one for every row)."""
+    template = engines["jinja2"].get_template(name)
+    token = context.get("csrf_token")
+    csrf_input = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token or ""
+    )
+    return mark_safe(template.render({**context.flatten(), "csrf_input": csrf_input, **values}))
 
 
 @register.simple_tag
@@ -63,10 +78,11 @@ def points(value: Decimal | int | None) -> str:
     """Points as they are written in Vietnamese documents: 0,5 · 1,75 · 10."""
     if value is None or value == "":
         return "—"
-    number = Decimal(value).normalize()
-    exponent = number.as_tuple().exponent
-    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-    return formats.number_format(number, decimal_pos=decimals, use_l10n=True)
+    # what number_format gives with every decimal kept and no grouping (points stay below a
+    # thousand, and USE_THOUSAND_SEPARATOR is off), at a third of its cost: a workspace
+    # writes some 300 of them (tests/appraisal/test_number_filters.py)
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter
@@ -92,7 +108,8 @@ def two(value) -> str:
     if value is None or value == "":
         return "—"
 
-    return formats.number_format(shown(Decimal(value)), decimal_pos=2, use_l10n=True)
+    number = shown(Decimal(value))  # two decimals exactly; -0.00 is written 0,00
+    return format(number or abs(number), "f").replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter
