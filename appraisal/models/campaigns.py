@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -156,6 +156,7 @@ class ScoreItem(models.Model):
 
     # attached by the selectors' querysets (annotate, prefetch to_attr) and the review page
     evidence_count: int
+    evidence_files: list[Any]  # appraisal.selectors.workspace.Evidence (a selector's plain values)
     pending_na: list["NotApplicableRequest"]
     item_queries: list["Query"]
     note: "ItemNote | None"

@@ -30,7 +30,7 @@ from appraisal.models import (
 from appraisal.models.choices import NodeKind, Role, ScoringMode, Stage
 from appraisal.models.states import DomainReviewState, QueryState
 from appraisal.permissions.programs import Person
-from appraisal.selectors.workspace import bindings_queryset
+from appraisal.selectors.workspace import with_evidence
 from appraisal.workdays import today
 from documents.models import Document
 
@@ -312,11 +312,13 @@ def review_page(review: DomainReview, *, with_notes: bool) -> ReviewPage:
     """The items of the domain with the unit's scores, explanations and evidence, the
     reviewer's proposals, queries and (for those who may see them) internal notes: a fixed
     handful of queries."""
-    items = list(
-        ScoreItem.objects.filter(submission_id=review.submission_id, domain_id=review.domain_id)
-        .select_related("node", "node__parent")
-        .prefetch_related(Prefetch("bindings", queryset=bindings_queryset()))
-        .order_by("position")
+    items = with_evidence(
+        list(
+            ScoreItem.objects.filter(submission_id=review.submission_id, domain_id=review.domain_id)
+            .select_related("node", "node__parent")
+            .defer("node__parent__guidance", "node__parent__method_params")
+            .order_by("position")
+        )
     )
     queries = list(
         Query.objects.filter(review=review)

@@ -1,10 +1,11 @@
 """The scoring workspace's data: a submission's items grouped by domain, with their evidence,
 counts and totals — three queries whatever the number of items or documents."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from appraisal.models import FrameworkNode, NotApplicableRequest, ScoreItem, Submission
 from appraisal.models.choices import NodeKind, ScoringMode
@@ -57,7 +58,8 @@ def workspace(
             framework_id=submission.framework_id, kind=NodeKind.DOMAIN
         ).order_by("position")
     }
-    items = workspace_items().filter(submission=submission).order_by("position")
+    items = list(workspace_items().filter(submission=submission).order_by("position"))
+    with_evidence(items)
     overall = DomainSummary(node=None)
     for item in items:
         summary = domains[item.domain_id]
@@ -69,15 +71,15 @@ def workspace(
 
 
 def workspace_items() -> QuerySet[ScoreItem]:
-    """Score items with what a workspace row shows: node, criterion, evidence, pending requests."""
+    """Score items with what a workspace row shows: node, criterion, pending requests (and
+    their evidence through `with_evidence`)."""
+    pending = Prefetch("na_requests", queryset=pending_na_requests(), to_attr="pending_na")
+    # `pending_na` is declared on ScoreItem for the code that reads it
     return (
         ScoreItem.objects.select_related("node", "node__parent")
-        # `evidence_count` and `pending_na` are declared on ScoreItem for the code that reads them
-        .annotate(evidence_count=Count("bindings"))  # type: ignore[no-redef]
-        .prefetch_related(
-            Prefetch("bindings", queryset=bindings_queryset()),
-            Prefetch("na_requests", queryset=pending_na_requests(), to_attr="pending_na"),
-        )
+        # a row names the criterion above the item, nothing more of it
+        .defer("node__parent__guidance", "node__parent__method_params")
+        .prefetch_related(pending)  # type: ignore[no-redef]
     )
 
 
@@ -85,24 +87,49 @@ def pending_na_requests() -> QuerySet[NotApplicableRequest]:
     return NotApplicableRequest.objects.filter(state=NotApplicableRequest.State.PENDING)
 
 
-def bindings_queryset() -> QuerySet[Binding]:
-    """An item's evidence as its row shows it: what the file is, who sent it when. Only those
-    columns: a report has hundreds of bindings, each read as four objects."""
-    return (
-        Binding.objects.select_related("document__current", "document__current__uploaded_by")
-        .only(
+@dataclass(frozen=True)
+class Evidence:
+    """A file bound to an item, as a row shows it: what it is, who sent it when."""
+
+    version_id: int
+    name: str
+    kind: str
+    uploaded_at: datetime.datetime
+    uploaded_by: str  # the person's name, as the `person` filter writes it
+    reference: str
+    from_query: bool  # sent in answer to a query
+
+
+def with_evidence(items: list[ScoreItem]) -> list[ScoreItem]:
+    """Set each item's `evidence_files` (its files, oldest document first) and `evidence_count`:
+    one query of plain values by the items' keys. A report has hundreds of bindings; read as
+    models, each was four objects (binding, document, version, person)."""
+    found: dict[int, list[Evidence]] = {item.pk: [] for item in items}
+    rows = (
+        Binding.objects.filter(item_id__in=list(found))
+        .order_by("document_id", "pk")
+        .values_list(
             "item_id",
-            "reference",
-            "document__query_id",
+            "document__current_id",
             "document__current__name",
             "document__current__kind",
             "document__current__uploaded_at",
             "document__current__uploaded_by__username",
             "document__current__uploaded_by__first_name",
             "document__current__uploaded_by__last_name",
+            "reference",
+            "document__query_id",
         )
-        .order_by("document_id")
     )
+    for item_id, version, name, kind, at, username, first, last, reference, query in rows:
+        person = f"{first} {last}".strip() or username if username is not None else "—"
+        found[item_id].append(
+            Evidence(version, name, kind, at, person, reference, query is not None)
+        )
+    for item in items:
+        item.evidence_files = found[item.pk]
+        item.evidence_count = len(item.evidence_files)
+    return items
 
 
 def _shown(item: ScoreItem, wanted: str) -> bool:

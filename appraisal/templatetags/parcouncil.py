@@ -8,6 +8,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from appraisal.index import shown
@@ -73,6 +74,15 @@ def bs(field: BoundField) -> str:
     return field.as_widget(attrs=attrs)
 
 
+def decimal_separator() -> str:
+    return _separator_of(get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _separator_of(language: str | None) -> str:
+    return str(formats.get_format("DECIMAL_SEPARATOR", language))
+
+
 @register.filter
 def points(value: Decimal | int | None) -> str:
     """Points as they are written in Vietnamese documents: 0,5 · 1,75 · 10."""
@@ -82,7 +92,7 @@ def points(value: Decimal | int | None) -> str:
     # thousand, and USE_THOUSAND_SEPARATOR is off), at a third of its cost: a workspace
     # writes some 300 of them (tests/appraisal/test_number_filters.py)
     text = format(Decimal(value).normalize(), "f")
-    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return text.replace(".", decimal_separator())
 
 
 @register.filter
@@ -109,7 +119,7 @@ def two(value) -> str:
         return "—"
 
     number = shown(Decimal(value))  # two decimals exactly; -0.00 is written 0,00
-    return format(number or abs(number), "f").replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return format(number or abs(number), "f").replace(".", decimal_separator())
 
 
 @register.filter

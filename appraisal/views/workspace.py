@@ -21,7 +21,13 @@ from appraisal.models import NotApplicableRequest, ScoreItem
 from appraisal.problems import ProblemsError, problem_text
 from appraisal.requests import AuthenticatedRequest, client_ip
 from appraisal.scoring import PairIncomplete
-from appraisal.selectors.workspace import FILTERS, summary_for, workspace, workspace_items
+from appraisal.selectors.workspace import (
+    FILTERS,
+    summary_for,
+    with_evidence,
+    workspace,
+    workspace_items,
+)
 from appraisal.views.item_forms import item_form
 from appraisal.views.saving import save_answer, try_save
 from workflow.services.applicability import na_decide, na_request
@@ -91,7 +97,7 @@ def item_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     saved = try_save(save, waits=(PairIncomplete,), not_saved_yet=False)
 
     def fragment() -> str:
-        fresh = workspace_items().get(pk=item.pk)
+        (fresh,) = with_evidence([workspace_items().get(pk=item.pk)])
         domain, overall = summary_for(submission, fresh.domain_id)
         context = {
             **saved.context(request),

@@ -136,11 +136,11 @@ def busy_review(request, cast, bac_ninh):
 
 def test_the_review_page(client, cast, busy_review, django_assert_num_queries):
     client.force_login(cast["finance_reviewer"])
-    # session, user, review with its submission, unit, domain..., role grants, guardian
-    # user and group grants, "has a review of theirs" (may see notes), items with nodes,
-    # their evidence bindings, queries, their items, messages, answer files, internal
-    # notes, stage deadline
-    with django_assert_num_queries(15):
+    # session, user, review with its submission, unit, domain..., role grants, the
+    # reviewer's guardian grant (people only: no group query), "has a review of theirs"
+    # (may see notes), items with nodes, their evidence, queries, their items, messages,
+    # answer files, internal notes, stage deadline
+    with django_assert_num_queries(14):
         response = client.get(reverse("review_detail", args=[busy_review.pk]))
     assert response.status_code == 200
 

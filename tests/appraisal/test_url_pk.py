@@ -26,3 +26,27 @@ def test_url_pk_is_the_reversed_url(name, prefix):
 def test_url_pk_refuses_what_is_not_a_pk():
     with pytest.raises((TypeError, ValueError)):
         url_pk("item_save", "1/../../admin")
+
+
+@pytest.mark.parametrize("prefix", ["/", "/chiso/"])
+def test_url_last_is_the_reversed_url(prefix):
+    from appraisal.jinja import url_last
+
+    set_script_prefix(prefix)
+    try:
+        for code in ("T34-bac-ninh", "BTP", "01-2100-s0001", "đơn vị", "a b&c", "x'y(z)"):
+            for program in ("national", "scale-01-2100"):
+                args = (program, 2025, code)
+                assert url_last("results_unit", *args) == reverse("results_unit", args=args)
+    finally:
+        clear_script_prefix()
+
+
+def test_url_last_refuses_what_the_pattern_refuses():
+    from django.urls import NoReverseMatch
+
+    from appraisal.jinja import url_last
+
+    for code in ("a/b", ""):
+        with pytest.raises(NoReverseMatch):
+            url_last("results_unit", "national", 2025, code)
