@@ -142,3 +142,47 @@ def test_self_assessment_shows_each_units_completion_and_every_risk_says_what_it
         page = client.get(reverse("campaign_dashboard", args=[campaign.pk])).content.decode()
     assert f"đã chấm {percent['T34-bac-ninh']} %" in page and "đã chấm 0 %" in page
     assert "Đề nghị gia hạn chờ quyết định" in page
+
+
+def test_reviews_and_queries_at_risk_are_named_by_unit_and_domain(cast, campaign_factory, orgs):
+    from workflow.services.assignments import review_assign
+    from workflow.services.campaigns import campaign_set_deadline
+    from workflow.services.queries import query_raise
+    from workflow.services.reviews import review_start
+
+    campaign = campaign_factory(units=[orgs["T34-bac-ninh"], orgs["01"]])
+    campaign_set_deadline(
+        campaign=campaign,
+        stage="review",
+        starts_on=D(2027, 2, 1),
+        due_on=D(2027, 3, 5),
+        actor=cast["secretariat"],
+    )
+    bac_ninh = campaign.submissions.get(unit__code="T34-bac-ninh")
+    reviews_started([bac_ninh], cast["secretariat"])
+    finance = DomainReview.objects.get(submission=bac_ninh, domain__code="6")
+    review_assign(
+        review=finance, reviewer=cast["finance_reviewer"], actor=cast["finance_coordinator"]
+    )
+    finance = review_start(review=finance, actor=cast["finance_reviewer"])
+    item = bac_ninh.items.filter(domain_id=finance.domain_id, scoring_mode="self").first()
+    query = query_raise(
+        review=finance,
+        items=[item],
+        question="?",
+        due_on=D(2027, 3, 3),
+        actor=cast["finance_reviewer"],
+    )
+    board = dashboard(campaign, on=D(2027, 3, 2))
+    by_kind: dict[str, list] = {}
+    for risk in board.risks:
+        by_kind.setdefault(risk.what, []).append(risk)
+    unit = bac_ninh.unit.name
+    assert [(r.title, r.url_args, r.due) for r in by_kind["query"]] == [
+        (f"{unit} — 6", (query.pk,), D(2027, 3, 3))
+    ]
+    waiting_reviews = DomainReview.objects.filter(submission=bac_ninh).exclude(pk=finance.pk)
+    assert sorted(r.title for r in by_kind["review"]) == sorted(
+        f"{unit} — {r.domain.code}. {r.domain.name}" for r in waiting_reviews
+    )
+    assert board.risk_count == len(board.risks)
