@@ -88,6 +88,7 @@ def dashboard(
     counts.update(in_scope.values_list("state").annotate(n=Count("pk")).order_by())
     deadlines = unit_deadlines(campaign_ids=[campaign.pk])
     shown = Paginator(in_scope.select_related("unit").order_by("level", "unit__code"), PAGE_SIZE)
+    shown.count = sum(counts.values())  # the scope's reports, just counted by state
     current = shown.get_page(page)
     rows = unit_rows(list(current), deadlines, on)
     # the campaign's reviews by their own index; a level or region narrows them to its reports
