@@ -17,14 +17,12 @@ import weakref
 from collections.abc import Iterable, MutableMapping
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -92,27 +90,6 @@ def url(name: str, *args: object) -> str:
     return reverse(name, args=args)
 
 
-_LAST = "918273645"  # where the last argument goes in a reversed URL
-
-
-@functools.lru_cache(maxsize=256)
-def _around_last(name: str, args: tuple[object, ...], prefix: str) -> tuple[str, str]:
-    before, after = reverse(name, args=[*args, _LAST]).split(_LAST)
-    return before, after
-
-
-def url_last(name: str, *args: object) -> str:
-    """`url(name, *args)` for a link on every row where only the last argument changes (a
-    unit's code in a ranking): reversed once, the last argument put in and quoted as
-    `reverse` quotes it (tests/appraisal/test_url_pk.py)."""
-    *fixed, last = args
-    text = str(last)
-    if "/" in text or not text:  # what the pattern refuses: let reverse say so
-        return reverse(name, args=args)
-    before, after = _around_last(name, tuple(fixed), get_script_prefix())
-    return f"{before}{quote(text, safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
-
-
 def linebreaks_br(value: str) -> str:
     return linebreaksbr(value, autoescape=True)
 
@@ -121,7 +98,11 @@ def environment(**options: Any) -> jinja2.Environment:
     env = Environment(extensions=[TranslatedTexts], **options)
     # a text that is not a literal is translated when the page is rendered
     env.globals.update(
-        _=gettext, ngettext=ngettext, url_pk=parcouncil.url_pk, url=url, url_last=url_last
+        _=gettext,
+        ngettext=ngettext,
+        url_pk=parcouncil.url_pk,
+        url=url,
+        url_last=parcouncil.url_last,
     )
     env.filters.update(
         date=local_date,

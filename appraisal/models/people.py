@@ -8,6 +8,12 @@ from appraisal.models.choices import Role
 from appraisal.models.organisations import Organisation, Program
 
 
+def person_name(first_name: str, last_name: str, username: str) -> str:
+    """A person as the pages name them: their full name (as `User.get_full_name` writes
+    it), else their login. From a user's columns, for lists read as plain values."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class Invitation(models.Model):
     """Someone asked into a program with one role: invited by the secretariat (an e-mail
     with a link to set their password), or proposed by a unit's leader as a focal point

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from appraisal.models import FrameworkNode, NotApplicableRequest, ScoreItem, Submission
 from appraisal.models.choices import NodeKind, ScoringMode
+from appraisal.models.people import person_name
 from documents.models import Binding
 
 FILTERS = ("todo", "no_evidence", "no_explanation", "incomplete")
@@ -95,7 +96,7 @@ class Evidence:
     name: str
     kind: str
     uploaded_at: datetime.datetime
-    uploaded_by: str  # the person's name, as the `person` filter writes it
+    uploaded_by: str  # the person's name (person_name), "—" for no one
     reference: str
     from_query: bool  # sent in answer to a query
 
@@ -122,7 +123,7 @@ def with_evidence(items: list[ScoreItem]) -> list[ScoreItem]:
         )
     )
     for item_id, version, name, kind, at, username, first, last, reference, query in rows:
-        person = f"{first} {last}".strip() or username if username is not None else "—"
+        person = person_name(first, last, username) if username is not None else "—"
         found[item_id].append(
             Evidence(version, name, kind, at, person, reference, query is not None)
         )
@@ -146,7 +147,14 @@ def _shown(item: ScoreItem, wanted: str) -> bool:
     return needs_explanation(item)
 
 
-def summary_for(submission: Submission, domain_id: int) -> tuple[DomainSummary, DomainSummary]:
-    """The counts of one domain and of the whole submission, after a save."""
-    domains, overall = workspace(submission, wanted="__none__")
-    return next(d for d in domains if d.node is not None and d.node.pk == domain_id), overall
+def item_after_save(
+    submission: Submission, item_pk: int
+) -> tuple[ScoreItem, DomainSummary, DomainSummary]:
+    """An item as its card shows it after a save, with the counts of its domain and of the
+    whole submission: read once, with the rest of the report the counts need."""
+    domains, overall = workspace(submission)
+    for domain in domains:
+        for item in domain.items:
+            if item.pk == item_pk:
+                return item, domain, overall
+    raise ScoreItem.DoesNotExist(item_pk)

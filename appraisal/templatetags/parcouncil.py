@@ -1,5 +1,6 @@
 import functools
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import quote
 
 from django import template
 from django.forms import BoundField
@@ -7,12 +8,14 @@ from django.template import engines
 from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from appraisal.index import shown
 from appraisal.models.choices import Role
+from appraisal.models.people import person_name
 from appraisal.selectors.deadlines import LABELS as DEADLINE_LABELS
 
 register = template.Library()
@@ -25,12 +28,12 @@ WIDGET_CLASSES = {
 }
 
 
-_PK = 918273645  # a number no real row has: where the pk goes in a reversed URL
+_PK = 918273645  # a number no real row has: where the last argument goes in a reversed URL
 
 
 @functools.lru_cache(maxsize=256)
-def _around_pk(name: str, prefix: str) -> tuple[str, str]:
-    before, after = reverse(name, args=[_PK]).split(str(_PK))
+def _around_last(name: str, fixed: tuple[object, ...], prefix: str) -> tuple[str, str]:
+    before, after = reverse(name, args=[*fixed, _PK]).split(str(_PK))
     return before, after
 
 
@@ -52,8 +55,20 @@ def url_pk(name: str, pk: int) -> str:
     """`{% url name pk %}` for the links of every row of a long page: the URL is reversed
     once per name (and script prefix), then each row's pk is put in. Reversing costs about
     a quarter of the scoring workspace's time otherwise (bench/pages.py)."""
-    before, after = _around_pk(name, get_script_prefix())
+    before, after = _around_last(name, (), get_script_prefix())
     return f"{before}{int(pk)}{after}"
+
+
+def url_last(name: str, *args: object) -> str:
+    """`reverse(name, args=args)` for a link on every row where only the last argument
+    changes (a unit's code in a ranking): reversed once, the last argument put in and
+    quoted as `reverse` quotes it (tests/appraisal/test_url_pk.py)."""
+    *fixed, last = args
+    text = str(last)
+    if "/" in text or not text:  # what the pattern refuses: let reverse say so
+        return reverse(name, args=args)
+    before, after = _around_last(name, tuple(fixed), get_script_prefix())
+    return f"{before}{quote(text, safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
 
 
 @register.filter
@@ -109,7 +124,7 @@ def person(user) -> str:
     """A person's full name, else their login; "—" for no one."""
     if user is None:
         return "—"
-    return user.get_full_name() or user.get_username()
+    return person_name(user.first_name, user.last_name, user.get_username())
 
 
 @register.filter

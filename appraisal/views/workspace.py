@@ -21,13 +21,7 @@ from appraisal.models import NotApplicableRequest, ScoreItem
 from appraisal.problems import ProblemsError, problem_text
 from appraisal.requests import AuthenticatedRequest, client_ip
 from appraisal.scoring import PairIncomplete
-from appraisal.selectors.workspace import (
-    FILTERS,
-    summary_for,
-    with_evidence,
-    workspace,
-    workspace_items,
-)
+from appraisal.selectors.workspace import FILTERS, item_after_save, workspace
 from appraisal.views.item_forms import item_form
 from appraisal.views.saving import save_answer, try_save
 from workflow.services.applicability import na_decide, na_request
@@ -97,8 +91,7 @@ def item_save(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     saved = try_save(save, waits=(PairIncomplete,), not_saved_yet=False)
 
     def fragment() -> str:
-        (fresh,) = with_evidence([workspace_items().get(pk=item.pk)])
-        domain, overall = summary_for(submission, fresh.domain_id)
+        fresh, domain, overall = item_after_save(submission, item.pk)
         context = {
             **saved.context(request),
             "item": fresh,

@@ -30,7 +30,7 @@ def test_url_pk_refuses_what_is_not_a_pk():
 
 @pytest.mark.parametrize("prefix", ["/", "/chiso/"])
 def test_url_last_is_the_reversed_url(prefix):
-    from appraisal.jinja import url_last
+    from appraisal.templatetags.parcouncil import url_last
 
     set_script_prefix(prefix)
     try:
@@ -45,7 +45,7 @@ def test_url_last_is_the_reversed_url(prefix):
 def test_url_last_refuses_what_the_pattern_refuses():
     from django.urls import NoReverseMatch
 
-    from appraisal.jinja import url_last
+    from appraisal.templatetags.parcouncil import url_last
 
     for code in ("a/b", ""):
         with pytest.raises(NoReverseMatch):
